@@ -1,0 +1,176 @@
+// Access: organisations, users and roles, portal sessions, API keys, and the
+// audit log. One Accounts object per process, shared by the HTTP routes and the
+// CLI; it owns the tables of the `access` schema in the store.
+//
+// Security model (docs/api/README.md "Authentication"):
+//   - Passwords are hashed with argon2id (libsodium crypto_pwhash_str). Logins are
+//     rate-limited per username and per client address.
+//   - A portal session is a random 256-bit token sent as an HttpOnly,
+//     SameSite=Strict cookie; only its SHA-256 is stored. Each session has a CSRF
+//     token that every state-changing request made with the cookie must echo.
+//   - API keys ("qk_<prefix>_<secret>") are shown once and stored as SHA-256 of the
+//     whole key (keys are 256-bit random, so a slow hash adds nothing). Each is
+//     scoped to one role and one organisation, revocable, and rate-limited by a
+//     token bucket of its own. Key checks are served from memory; a key created
+//     or revoked by another process (the CLI) is seen within `key_cache_ttl`.
+//   - Every mutation and every portal view of personal data is written to the
+//     audit log; machine lookups are counted per key (Stats), not logged.
+//
+// Thread-safety: all methods are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quell/core/clock.h"
+#include "quell/core/status.h"
+#include "quell/core/vocabulary.h"
+
+namespace quell::store {
+class Store;
+}
+
+namespace quell::access {
+
+struct Organisation {
+  int64_t id = 0;
+  std::string name;
+  OrgKind kind = OrgKind::kBusiness;
+  TimePoint created_at;
+};
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kCitizen;
+  std::optional<int64_t> org_id;
+  std::string org_name;  // empty without an organisation
+  bool disabled = false;
+  TimePoint created_at;
+};
+
+// Who is making a request: a logged-in user or an API key.
+struct Principal {
+  enum class Kind { kUser, kApiKey };
+  Kind kind = Kind::kUser;
+  int64_t user_id = 0;         // kUser
+  int64_t key_id = 0;          // kApiKey
+  std::string name;            // username, or "key:<prefix>"
+  Role role = Role::kCitizen;
+  std::optional<int64_t> org_id;
+  std::string org_name;
+};
+
+struct Session {
+  std::string token;       // the cookie value; only returned by Login
+  std::string csrf_token;  // must be echoed in X-CSRF-Token on mutating requests
+  User user;
+  TimePoint expires_at;
+};
+
+struct NewApiKey {
+  int64_t id = 0;
+  std::string prefix;  // public part, shown in listings
+  std::string key;     // the whole secret key: shown once, never stored
+};
+
+struct ApiKeyInfo {
+  int64_t id = 0;
+  std::string prefix;
+  std::string label;
+  Role role = Role::kCarrier;
+  int64_t org_id = 0;
+  std::string org_name;
+  double rate_per_second = 0;  // token-bucket refill rate
+  int64_t burst = 0;           // token-bucket size
+  TimePoint created_at;
+  std::optional<TimePoint> revoked_at;
+  int64_t uses = 0;  // requests authenticated with this key (flushed periodically)
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  TimePoint at;
+  std::string actor;   // Principal::name, or "system"
+  std::string action;  // "user.create", "key.revoke", "report.view", ...
+  std::string target;  // what was acted on, e.g. "user:12"
+  std::string detail;  // free text or JSON, never a password or key
+  std::string remote;  // client address
+};
+
+struct Options {
+  std::chrono::seconds session_ttl{std::chrono::hours(12)};
+  // Failed logins allowed per username and per client address within the window.
+  int login_max_failures = 5;
+  std::chrono::seconds login_window{std::chrono::minutes(15)};
+  // Default token bucket of new API keys.
+  double key_rate_per_second = 200;
+  int64_t key_burst = 400;
+  // How long a key check may be answered from memory before re-reading the store.
+  std::chrono::seconds key_cache_ttl{10};
+};
+
+class Accounts {
+ public:
+  virtual ~Accounts() = default;
+
+  // Applies the access schema migrations to `store` and loads what it caches.
+  // `store` and `clock` must outlive the Accounts.
+  static Result<std::unique_ptr<Accounts>> Open(store::Store& store, Clock& clock,
+                                                Options options = {});
+
+  // --- organisations ---
+  virtual Result<Organisation> CreateOrganisation(std::string_view name, OrgKind kind) = 0;
+  virtual Result<Organisation> FindOrganisation(std::string_view name) = 0;
+  virtual Result<std::vector<Organisation>> ListOrganisations() = 0;
+
+  // --- users ---
+  // Creates a user. Roles other than citizen and admin need `org_name`, naming an
+  // existing organisation of the matching kind (OrgKindForRole). Passwords must be
+  // at least 10 characters. Usernames: 3-64 of [A-Za-z0-9._@-], unique.
+  virtual Result<User> CreateUser(std::string_view username, std::string_view password, Role role,
+                                  std::string_view org_name = {},
+                                  std::string_view display_name = {}) = 0;
+  virtual Result<User> FindUser(std::string_view username) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Status SetPassword(std::string_view username, std::string_view new_password) = 0;
+  virtual Result<int64_t> CountUsers() = 0;
+
+  // --- portal sessions ---
+  // Checks the password and opens a session. Unauthenticated on a wrong username
+  // or password (the same message for both); ResourceExhausted when the username
+  // or `remote` has failed too often within the window.
+  virtual Result<Session> Login(std::string_view username, std::string_view password,
+                                std::string_view remote) = 0;
+  // The session behind a cookie token (token and csrf_token are returned empty);
+  // Unauthenticated if unknown, expired or its user is disabled.
+  virtual Result<Session> FindSession(std::string_view token) = 0;
+  virtual Status Logout(std::string_view token) = 0;
+
+  // --- API keys ---
+  // Creates a key for `role` in organisation `org_name` (which must exist and be
+  // of the role's organisation kind). rate/burst <= 0 take the defaults.
+  virtual Result<NewApiKey> CreateApiKey(Role role, std::string_view org_name,
+                                         std::string_view label = {}, double rate_per_second = 0,
+                                         int64_t burst = 0) = 0;
+  // Hot path: checks a presented key. Unauthenticated if unknown or revoked;
+  // ResourceExhausted if its token bucket is empty (the request must be refused
+  // with 429). Counts the use.
+  virtual Result<Principal> AuthenticateKey(std::string_view key) = 0;
+  virtual Status RevokeApiKey(int64_t id) = 0;
+  virtual Result<std::vector<ApiKeyInfo>> ListApiKeys() = 0;
+
+  // --- audit ---
+  virtual Status Audit(const Principal& actor, std::string_view action, std::string_view target,
+                       std::string_view detail, std::string_view remote) = 0;
+  // Newest first; entries with id < before_id when before_id > 0.
+  virtual Result<std::vector<AuditEntry>> ListAudit(int limit, int64_t before_id = 0) = 0;
+};
+
+}  // namespace quell::access
