@@ -1,0 +1,36 @@
+// Navigation entries by role.
+
+import { k } from './i18n.js';
+
+export const ROLES = ['citizen', 'business', 'carrier', 'app', 'data_controller', 'analyst', 'admin'];
+
+export const PUBLIC_PAGES = [
+  { href: '#/', path: '/', label: k('nav.home') },
+  { href: '#/dnc', path: '/dnc', label: k('nav.dnc') },
+  { href: '#/report', path: '/report', label: k('nav.report') },
+  { href: '#/check', path: '/check', label: k('nav.check') },
+];
+
+export const DASHBOARD = { href: '#/dashboard', path: '/dashboard', label: k('nav.dashboard') };
+
+export const ADMIN_PAGES = [
+  { href: '#/admin/users', path: '/admin/users', label: k('nav.admin_users'), desc: k('dashboard.tools.users') },
+  { href: '#/admin/orgs', path: '/admin/orgs', label: k('nav.admin_orgs'), desc: k('dashboard.tools.orgs') },
+  { href: '#/admin/keys', path: '/admin/keys', label: k('nav.admin_keys'), desc: k('dashboard.tools.keys') },
+  { href: '#/admin/audit', path: '/admin/audit', label: k('nav.admin_audit'), desc: k('dashboard.tools.audit') },
+  { href: '#/admin/notices', path: '/admin/notices', label: k('nav.admin_notices'), desc: k('dashboard.tools.notices') },
+];
+
+// The links shown to `user` (null when signed out), in groups:
+// [{labelKey, items}]. Citizens keep the public services in front; staff roles get
+// their workspace.
+export function navGroups(user) {
+  if (!user) return [{ label: k('nav.group_public'), items: PUBLIC_PAGES }];
+  if (user.role === 'citizen') return [{ label: k('nav.group_public'), items: [...PUBLIC_PAGES, DASHBOARD] }];
+  const workspace = [DASHBOARD];
+  if (user.role === 'admin') workspace.push(...ADMIN_PAGES);
+  return [
+    { label: k('nav.group_public'), items: [PUBLIC_PAGES[0]] },
+    { label: k('nav.group_workspace'), items: workspace, role: user.role },
+  ];
+}
