@@ -59,9 +59,9 @@ struct User {
 struct Principal {
   enum class Kind { kUser, kApiKey };
   Kind kind = Kind::kUser;
-  int64_t user_id = 0;         // kUser
-  int64_t key_id = 0;          // kApiKey
-  std::string name;            // username, or "key:<prefix>"
+  int64_t user_id = 0;  // kUser
+  int64_t key_id = 0;   // kApiKey
+  std::string name;     // username, or "key:<prefix>"
   Role role = Role::kCitizen;
   std::optional<int64_t> org_id;
   std::string org_name;
@@ -132,13 +132,17 @@ class Accounts {
 
   // --- users ---
   // Creates a user. Roles other than citizen and admin need `org_name`, naming an
-  // existing organisation of the matching kind (OrgKindForRole). Passwords must be
-  // at least 10 characters. Usernames: 3-64 of [A-Za-z0-9._@-], unique.
+  // existing organisation of the matching kind (OrgKindForRole); citizens take no
+  // organisation; an admin may name one of any kind. Passwords must be at least
+  // 10 characters (code points) and at most 1024 bytes. Usernames: 3-64 of
+  // [A-Za-z0-9._@-], unique, case-sensitive. `display_name` defaults to the
+  // username. InvalidArgument / AlreadyExists / NotFound (organisation).
   virtual Result<User> CreateUser(std::string_view username, std::string_view password, Role role,
                                   std::string_view org_name = {},
                                   std::string_view display_name = {}) = 0;
   virtual Result<User> FindUser(std::string_view username) = 0;
   virtual Result<std::vector<User>> ListUsers() = 0;
+  // Replaces a user's password and ends all of the user's sessions.
   virtual Status SetPassword(std::string_view username, std::string_view new_password) = 0;
   virtual Result<int64_t> CountUsers() = 0;
 
@@ -148,28 +152,44 @@ class Accounts {
   // or `remote` has failed too often within the window.
   virtual Result<Session> Login(std::string_view username, std::string_view password,
                                 std::string_view remote) = 0;
-  // The session behind a cookie token (token and csrf_token are returned empty);
-  // Unauthenticated if unknown, expired or its user is disabled.
+  // The session behind a cookie token (token is returned empty; csrf_token is
+  // returned so the caller can compare X-CSRF-Token with ConstantTimeEquals and
+  // the portal can fetch it again after a reload); Unauthenticated if unknown,
+  // expired (the row is deleted then) or its user is disabled. Reads the store
+  // every time, so a logout or a disabled user takes effect at once.
+  // Expired sessions are also purged in bulk by Login, at most once a minute.
   virtual Result<Session> FindSession(std::string_view token) = 0;
   virtual Status Logout(std::string_view token) = 0;
 
   // --- API keys ---
   // Creates a key for `role` in organisation `org_name` (which must exist and be
-  // of the role's organisation kind). rate/burst <= 0 take the defaults.
+  // of the role's organisation kind; so citizens and admins hold no keys).
+  // rate/burst <= 0 take the defaults; at most 1e6/s and 1e9.
+  // Key format: "qk_" + 12 base32 characters (the prefix) + "_" + 43 base64url.
   virtual Result<NewApiKey> CreateApiKey(Role role, std::string_view org_name,
                                          std::string_view label = {}, double rate_per_second = 0,
                                          int64_t burst = 0) = 0;
-  // Hot path: checks a presented key. Unauthenticated if unknown or revoked;
-  // ResourceExhausted if its token bucket is empty (the request must be refused
-  // with 429). Counts the use.
+  // Hot path: checks a presented key. Unauthenticated if malformed, unknown or
+  // revoked; ResourceExhausted if its token bucket is empty (the request must be
+  // refused with 429). Unavailable when many unknown prefixes arrive at once
+  // (store look-ups for them are rate-limited process-wide) or the store cannot
+  // be read for a key not yet in memory. Counts the use; counts reach the store
+  // every few seconds from within calls, on ListApiKeys and on destruction.
+  // Served from memory: no store access for a cached key within key_cache_ttl.
   virtual Result<Principal> AuthenticateKey(std::string_view key) = 0;
+  // Revokes a key (effective at once in this process, within key_cache_ttl in
+  // others). NotFound if there is no such key; revoking twice is OK.
   virtual Status RevokeApiKey(int64_t id) = 0;
   virtual Result<std::vector<ApiKeyInfo>> ListApiKeys() = 0;
 
   // --- audit ---
+  // Appends an entry at the clock's time; actor is actor.name, or "system" if
+  // empty. Fields longer than 16 KiB are cut. Accounts itself writes no audit
+  // entries: callers, who know the actor, log the mutations they make.
   virtual Status Audit(const Principal& actor, std::string_view action, std::string_view target,
                        std::string_view detail, std::string_view remote) = 0;
-  // Newest first; entries with id < before_id when before_id > 0.
+  // Newest first; entries with id < before_id when before_id > 0. `limit` must be
+  // positive and is capped at 1000.
   virtual Result<std::vector<AuditEntry>> ListAudit(int limit, int64_t before_id = 0) = 0;
 };
 
