@@ -1,0 +1,79 @@
+// App: Quell's REST API and portal front door — every HTTP request the server
+// receives goes through App::Handle.
+//
+// For each request it: routes by method and path (404 / 405 with Allow), serves
+// the portal's static files, authenticates (Bearer API key, or portal session
+// cookie plus CSRF token on state-changing requests), authorises by role
+// (401 / 403), applies per-key rate limits (429), calls the domain handler,
+// maps its Status to the error body {"error":{"code","message"}} with the right
+// status (500 never shows internals), and writes the audit log entry for every
+// mutating call and every portal view of personal data.
+//
+// Domains add their routes in routes_<domain>.cc (see internal/routes.h).
+//
+// Thread-safety: Handle may be called from many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quell/core/clock.h"
+#include "quell/net/http.h"
+
+namespace quell::store {
+class Store;
+}
+namespace quell::access {
+class Accounts;
+}
+namespace quell::notify {
+class Notifier;
+}
+
+namespace quell::api {
+
+struct DemoAccount {
+  std::string username;
+  std::string password;
+  std::string role;
+};
+
+struct AppOptions {
+  // Directory of the portal's static files (web/); empty serves none.
+  std::string web_root;
+  // Demo mode: GET /api/v1/demo lists these accounts for the login page.
+  bool demo = false;
+  std::vector<DemoAccount> demo_accounts;
+  // Marks session cookies Secure (set when serving HTTPS).
+  bool secure_cookies = false;
+};
+
+// What the handlers use; all must outlive the App. `notifier` may be null.
+struct Services {
+  store::Store& store;
+  access::Accounts& accounts;
+  notify::Notifier* notifier = nullptr;
+  Clock& clock;
+};
+
+class App {
+ public:
+  App(AppOptions options, Services services);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Handles one request. Thread-safe; never throws.
+  void Handle(const net::HttpRequest& req, net::HttpResponse& res);
+
+  // /readyz answers 200 only while ready (set once serving; cleared on shutdown).
+  void SetReady(bool ready);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quell::api

@@ -1,0 +1,76 @@
+// The route table that each domain's routes_<domain>.cc fills in, and the
+// per-request Context a handler sees. Internal to `api`.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quell/access/access.h"
+#include "quell/api/app.h"
+#include "quell/api/router.h"
+#include "quell/core/status.h"
+#include "quell/core/vocabulary.h"
+#include "quell/net/http.h"
+
+namespace quell::api {
+
+struct Context {
+  const net::HttpRequest& req;
+  net::HttpResponse& res;
+  PathParams params;
+  // Who is calling: set for authenticated requests.
+  std::optional<access::Principal> principal;
+  // For portal sessions: the cookie token and its CSRF token.
+  std::string session_token;
+  std::string csrf_token;
+  // A handler of a mutating route may say what it acted on, for the audit log.
+  std::string audit_target;
+  std::string audit_detail;
+
+  const Services& services;
+  const AppOptions& options;
+  std::atomic<bool>& ready;
+
+  // "name of principal" or "anonymous".
+  std::string ActorName() const { return principal ? principal->name : "anonymous"; }
+};
+
+using RouteHandler = std::function<Status(Context&)>;
+
+struct RouteSpec {
+  std::string method;
+  std::string pattern;
+  // Who may call: public routes need no credentials; otherwise any of `roles`
+  // (empty = any authenticated principal).
+  bool is_public = false;
+  std::vector<Role> roles;
+  // Audit action recorded on success of a mutating route ("user.create"), or of a
+  // GET that shows personal data to a person (when audit_view is set).
+  std::string audit_action;
+  bool audit_view = false;
+  RouteHandler handler;
+};
+
+class RouteTable {
+ public:
+  void Add(RouteSpec spec) { routes_.push_back(std::move(spec)); }
+  std::vector<RouteSpec>& routes() { return routes_; }
+
+ private:
+  std::vector<RouteSpec> routes_;
+};
+
+// Route groups, one per domain file.
+void RegisterOpsRoutes(RouteTable& table);      // routes_ops.cc: health, metrics, vocabulary
+void RegisterSessionRoutes(RouteTable& table);  // routes_session.cc: login, logout, whoami
+void RegisterAdminRoutes(RouteTable& table);    // routes_admin.cc: users, orgs, keys, audit, notices
+
+// Writes the standard error body for `status` (never the message of an Internal).
+void WriteError(Context& ctx, const Status& status);
+// HTTP status for a Status code.
+int HttpStatusFor(StatusCode code);
+
+}  // namespace quell::api

@@ -1,0 +1,19 @@
+// The subcommands of `quell`. Each Add*Command registers its flags on `app` and,
+// when its subcommand is chosen, sets *action to the function that runs it and
+// returns the process exit code.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace quell::cli {
+
+using Action = std::function<int()>;
+
+void AddServeCommand(CLI::App& app, Action* action);
+void AddAdminCommands(CLI::App& app, Action* action);
+
+}  // namespace quell::cli

@@ -1,0 +1,50 @@
+// What the subcommands share: loading quell.toml and opening the data directory.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "quell/access/access.h"
+#include "quell/core/config.h"
+#include "quell/core/status.h"
+#include "quell/net/http_server.h"
+#include "quell/store/store.h"
+
+namespace quell::cli {
+
+// Exit codes scripts rely on.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Flags every subcommand that touches the data directory accepts.
+struct CommonFlags {
+  std::string config_path;  // --config; "" = ./quell.toml if present
+  std::string data_dir;     // --data; "" = config data_dir or ./var
+};
+
+// The loaded configuration and where data lives.
+struct Environment {
+  Config config;
+  std::string data_dir;
+  std::string region;  // default region for phone numbers
+};
+
+Result<Environment> LoadEnvironment(const CommonFlags& flags);
+
+// The store in the data directory (created if missing), with its [store] options.
+Result<std::unique_ptr<store::Store>> OpenStore(const Environment& env);
+
+// Access options from [access].
+Result<access::Options> AccessOptions(const Config& config);
+
+// "HOST:PORT" (IPv6 hosts in brackets); InvalidArgument naming `what` otherwise.
+Status SplitHostPort(std::string_view text, std::string_view what, std::string* host, uint16_t* port);
+
+// HTTP server options from [http]; a non-empty `listen_flag` (--http) wins.
+Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag);
+
+// Prints "quell: <message>" to standard error.
+void PrintError(const Status& status);
+
+}  // namespace quell::cli

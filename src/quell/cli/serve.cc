@@ -1,0 +1,189 @@
+// `quell serve`: the platform's server. Wires the store, accounts, notices and
+// the REST API onto the HTTP server, then waits for a signal: SIGINT / SIGTERM
+// stop it gracefully (in-flight requests finish, exit 0), SIGHUP re-reads and
+// checks quell.toml.
+#include <charconv>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "quell/api/app.h"
+#include "quell/cli/commands.h"
+#include "quell/cli/common.h"
+#include "quell/cli/demo.h"
+#include "quell/core/ids.h"
+#include "quell/notify/notify.h"
+
+namespace quell::cli {
+namespace {
+
+struct ServeFlags {
+  CommonFlags common;
+  std::string http;  // --http HOST:PORT
+  std::string sip;   // --sip HOST:PORT
+  bool demo = false;
+};
+
+Result<std::string> WebRoot(const Environment& env) {
+  QUELL_ASSIGN_OR_RETURN(std::string root, env.config.GetString("http.web_root", ""));
+  if (!root.empty()) return root;
+  if (std::filesystem::exists("web/index.html")) return std::string("web");
+  return std::string(QUELL_DEFAULT_WEB_ROOT);
+}
+
+Result<notify::Options> NotifyOptions(const Environment& env, bool demo) {
+  QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("notify"));
+  QUELL_ASSIGN_OR_RETURN(notify::Options o, notify::OptionsFromConfig(s));
+  if (demo) o.mode = notify::Options::Mode::kDemoOutbox;
+  return o;
+}
+
+// A first start without --demo creates an administrator and prints its
+// password once; with --demo the documented demo accounts exist instead.
+Status EnsureAdmin(access::Accounts& accounts) {
+  QUELL_ASSIGN_OR_RETURN(int64_t users, accounts.CountUsers());
+  if (users > 0) return Status::Ok();
+  const std::string password = RandomToken(15);
+  QUELL_RETURN_IF_ERROR(accounts.CreateUser("admin", password, Role::kAdmin, "", "Administrator").status());
+  std::cout << "Created the first administrator. Log in as 'admin' with password: " << password
+            << "\n(shown once; change it with the portal or `quell admin`)\n"
+            << std::flush;
+  return Status::Ok();
+}
+
+void PrintDemo(const DemoSeed& seed, const std::string& url) {
+  std::cout << "\nQuell demo — open " << url << "\n\nDemo accounts (username / password / role):\n";
+  for (const auto& a : seed.accounts) {
+    std::cout << "  " << a.username << std::string(12 - std::min<std::size_t>(a.username.size(), 11), ' ')
+              << a.password << std::string(24 - std::min<std::size_t>(a.password.size(), 23), ' ')
+              << a.role << "\n";
+  }
+  std::cout << "\nDemo carrier API key (this start only):\n  " << seed.carrier_api_key
+            << "\n  curl -H 'Authorization: Bearer " << seed.carrier_api_key << "' " << url
+            << "api/v1/whoami\n\n"
+            << std::flush;
+}
+
+int Serve(const ServeFlags& flags) {
+  // Before any thread starts, so every thread inherits the mask and only
+  // WaitForSignal sees SIGINT / SIGTERM / SIGHUP.
+  net::BlockTerminationSignals();
+
+  auto env = LoadEnvironment(flags.common);
+  if (!env) {
+    PrintError(env.status());
+    return kExitFailure;
+  }
+  auto fail = [](const Status& s) {
+    PrintError(s);
+    return kExitFailure;
+  };
+  auto level = env->config.GetString("log.level", "info");
+  if (!level) return fail(level.status());
+  spdlog::set_level(spdlog::level::from_str(*level));
+  auto http_options = HttpOptions(*env, flags.http);
+  if (!http_options) return fail(http_options.status());
+  auto web_root = WebRoot(*env);
+  if (!web_root) return fail(web_root.status());
+  auto notify_options = NotifyOptions(*env, flags.demo);
+  if (!notify_options) return fail(notify_options.status());
+  auto access_options = AccessOptions(env->config);
+  if (!access_options) return fail(access_options.status());
+
+  auto store = OpenStore(*env);
+  if (!store) return fail(store.status());
+  auto accounts = access::Accounts::Open(**store, Clock::Real(), *access_options);
+  if (!accounts) return fail(accounts.status());
+  auto notifier = notify::Notifier::Open(**store, Clock::Real(), *notify_options);
+  if (!notifier) return fail(notifier.status());
+
+  api::AppOptions app_options;
+  app_options.web_root = *web_root;
+  app_options.secure_cookies = !http_options->tls_cert_file.empty();
+  DemoSeed seed;
+  if (flags.demo) {
+    auto s = SeedDemo(**accounts, notifier->get());
+    if (!s) return fail(s.status().WithContext("seeding the demo"));
+    seed = std::move(*s);
+    app_options.demo = true;
+    app_options.demo_accounts = seed.accounts;
+  } else if (Status s = EnsureAdmin(**accounts); !s.ok()) {
+    return fail(s);
+  }
+
+  api::App app(app_options, api::Services{.store = **store,
+                                          .accounts = **accounts,
+                                          .notifier = notifier->get(),
+                                          .clock = Clock::Real()});
+  auto server = net::HttpServer::Create(*http_options, [&app](const net::HttpRequest& req,
+                                                              net::HttpResponse& res) {
+    app.Handle(req, res);
+  });
+  if (!server) return fail(server.status());
+  if (Status s = (*notifier)->Start(); !s.ok()) return fail(s);
+  if (Status s = (*server)->Start(); !s.ok()) return fail(s);
+  app.SetReady(true);
+
+  const std::string scheme = http_options->tls_cert_file.empty() ? "http" : "https";
+  std::string host = http_options->host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const std::string url = scheme + "://" + host + ":" + std::to_string((*server)->port()) + "/";
+  if (flags.demo) PrintDemo(seed, url);
+  spdlog::info("quell listening on {} (data {}{})", url, env->data_dir, flags.demo ? ", demo" : "");
+
+  while (true) {
+    const int sig = net::WaitForSignal();
+    if (sig == SIGHUP) {
+      // Nothing is hot-reloadable yet; check the file so an operator learns of
+      // mistakes before the next restart.
+      auto reread = LoadEnvironment(flags.common);
+      if (reread) {
+        spdlog::info("SIGHUP: configuration checked; nothing in it is reloadable without a restart yet");
+      } else {
+        spdlog::error("SIGHUP: configuration rejected: {}", reread.status().message());
+      }
+      continue;
+    }
+    spdlog::info("signal {}: shutting down", sig);
+    break;
+  }
+  app.SetReady(false);
+  (*server)->Shutdown(std::chrono::seconds(10));
+  (*notifier)->Stop();
+  spdlog::info("quell stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, Action* action) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* sub = app.add_subcommand("serve", "Run the Quell server (REST API, portal, screening)");
+  sub->add_option("--config", flags->common.config_path,
+                  "Configuration file (default: ./quell.toml if present)");
+  sub->add_option("--data", flags->common.data_dir, "Data directory (default: ./var)");
+  sub->add_option("--http", flags->http, "HTTP listen address HOST:PORT (default: 127.0.0.1:8080)");
+  sub->add_option("--sip", flags->sip, "SIP listen address HOST:PORT (default: 127.0.0.1:5060)");
+  sub->add_flag("--demo", flags->demo, "Seed demo accounts and data, keep notices in the outbox");
+  sub->final_callback([=] {
+    *action = [=]() -> int {
+      std::string host;
+      uint16_t port = 0;
+      for (const auto& [flag, what] : {std::pair{&flags->http, "HTTP address"},
+                                       std::pair{&flags->sip, "SIP address"}}) {
+        if (flag->empty()) continue;
+        if (Status s = SplitHostPort(*flag, what, &host, &port); !s.ok()) {
+          PrintError(s);
+          return kExitUsage;
+        }
+      }
+      return Serve(*flags);
+    };
+  });
+}
+
+}  // namespace quell::cli

@@ -1,0 +1,89 @@
+// The command line that scripts rely on: --help everywhere, exit codes 0 / 1 / 2,
+// `create-key` printing only the key, first-start administrator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quellBin, startServer } from './lib/server.mjs';
+
+function run(args) {
+  const r = spawnSync(quellBin, args, { encoding: 'utf8', timeout: 30000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--help on every subcommand exits 0', { timeout: 30000 }, () => {
+  for (const args of [['--help'], ['serve', '--help'], ['admin', '--help'],
+                      ['admin', 'create-user', '--help'], ['admin', 'create-key', '--help'],
+                      ['admin', 'create-org', '--help'], ['admin', 'list-keys', '--help'],
+                      ['admin', 'revoke-key', '--help']]) {
+    const r = run(args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.out, /Usage|usage|Options|OPTIONS/, args.join(' '));
+  }
+});
+
+test('bad usage exits 2 with the reason on standard error', { timeout: 30000 }, () => {
+  for (const args of [[], ['no-such-command'], ['admin', 'create-key'],
+                      ['admin', 'create-key', '--role', 'pirate', '--org', 'X'],
+                      ['serve', '--http', 'nonsense'], ['serve', '--sip', 'x:99999']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}: ${r.err}`);
+    assert.ok(r.err.length > 0, `${args.join(' ')} says why`);
+  }
+});
+
+test('failures exit 1 with the reason', { timeout: 30000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));
+  try {
+    let r = run(['serve', '--config', join(dir, 'missing.toml'), '--data', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /cannot open config file/);
+    r = run(['admin', 'revoke-key', '--data', dir, '12345']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /12345/);
+    const bad = join(dir, 'bad.toml');
+    writeFileSync(bad, '[http]\nmax_body_bytes = "big"\n');
+    r = run(['admin', 'list-keys', '--data', dir, '--config', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /bad\.toml:2: 'http.max_body_bytes' must be an integer, not a string/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('create-key prints only the key; create-user prints a generated password', { timeout: 30000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));
+  try {
+    let r = run(['admin', 'create-key', '--data', dir, '--role', 'app', '--org', 'Example App Co']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^qk_[A-Za-z0-9]+_[A-Za-z0-9_-]+\n$/);
+    r = run(['admin', 'create-user', '--data', dir, '--username', 'ops1', '--role', 'analyst',
+             '--org', 'Example Authority']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^\S{16}\n$/);
+    r = run(['admin', 'list-keys', '--data', dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /\tapp\tExample App Co\tactive\t/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a first start creates an administrator and prints its password once', { timeout: 30000 }, async () => {
+  const server = await startServer();
+  try {
+    const m = server.output().match(/Log in as 'admin' with password: (\S+)/);
+    assert.ok(m, server.output());
+    const res = await fetch(server.url + 'api/v1/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: m[1] }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).user.role, 'admin');
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
