@@ -22,7 +22,7 @@ run:
 	$(QUELL) serve --demo
 
 build:
-	cmake -S . -B $(BUILD_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DQUELL_TESTS=$(or $(QUELL_TESTS),ON) >/dev/null
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DQUELL_TESTS=$(or $(QUELL_TESTS),ON) -DQUELL_BENCH=$(or $(QUELL_TESTS),ON) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test:

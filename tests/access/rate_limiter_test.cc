@@ -108,6 +108,42 @@ TEST(FailureWindowTest, ResetForgetsKey) {
   EXPECT_EQ(window.KeyCount(), 0u);
 }
 
+TEST(FailureWindowTest, ConcurrentAttemptsCannotPassTheLimit) {
+  // Attempts count before the slow password check, so a burst of parallel
+  // guesses gets exactly max_failures tries.
+  FakeClock clock;
+  FailureWindow window(5, minutes(15));
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        if (!window.Attempt("admin", clock.Steady())) ++allowed;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(allowed.load(), 5);
+  EXPECT_TRUE(window.Blocked("admin", clock.Steady()));
+}
+
+TEST(FailureWindowTest, ForgiveUndoesOneSuccessfulAttempt) {
+  FakeClock clock;
+  FailureWindow window(2, minutes(15));
+  const auto t0 = clock.Steady();
+  EXPECT_FALSE(window.Attempt("10.0.0.1", t0));
+  window.Forgive("10.0.0.1", t0);
+  EXPECT_EQ(window.KeyCount(), 0u);
+  clock.Advance(seconds(1));
+  EXPECT_FALSE(window.Attempt("10.0.0.1", clock.Steady()));
+  clock.Advance(seconds(1));
+  const auto t2 = clock.Steady();
+  EXPECT_FALSE(window.Attempt("10.0.0.1", t2));
+  EXPECT_TRUE(window.Attempt("10.0.0.1", clock.Steady()));  // two counted: blocked
+  window.Forgive("10.0.0.1", t2);
+  EXPECT_FALSE(window.Blocked("10.0.0.1", clock.Steady()));
+}
+
 TEST(FailureWindowTest, ExpiredKeysAreSweptAway) {
   FakeClock clock;
   FailureWindow window(5, minutes(15));

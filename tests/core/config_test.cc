@@ -65,6 +65,25 @@ TEST(ConfigTest, Durations) {
   EXPECT_FALSE(ParseDuration("99999999999999999999d").has_value());
 }
 
+TEST(ConfigTest, IntRangesAndDurationLimits) {
+  auto c = Config::Parse("[http]\nthreads = 4294967296\ntimeout = 9223372036854775807\n"
+                         "idle = \"36500d\"\n");
+  ASSERT_TRUE(c.has_value());
+  auto threads = c->GetInt("http.threads", 0, 0, 256);
+  ASSERT_FALSE(threads.has_value());
+  EXPECT_EQ(threads.status().message(),
+            "quell.toml:2: 'http.threads' must be from 0 to 256, not 4294967296");
+  auto http = c->GetTable("http");
+  EXPECT_EQ(http->GetInt("threads", 0, 0, 256).status().message(),
+            "quell.toml:2: 'http.threads' must be from 0 to 256, not 4294967296");
+  auto timeout = http->GetDuration("timeout", std::chrono::milliseconds(0));
+  ASSERT_FALSE(timeout.has_value());  // no signed overflow: refused
+  EXPECT_NE(timeout.status().message().find("'http.timeout'"), std::string::npos)
+      << timeout.status().message();
+  EXPECT_EQ(*http->GetDuration("idle", std::chrono::milliseconds(0)), std::chrono::hours(24 * 36500));
+  EXPECT_FALSE(ParseDuration("36501d").has_value());
+}
+
 TEST(ConfigTest, TableArrays) {
   auto c = Config::Parse("[[policy.rule]]\nname = \"a\"\n[[policy.rule]]\nname = \"b\"\n");
   ASSERT_TRUE(c.has_value());

@@ -17,7 +17,7 @@ test('--help on every subcommand exits 0', { timeout: 30000 }, () => {
   for (const args of [['--help'], ['serve', '--help'], ['admin', '--help'],
                       ['admin', 'create-user', '--help'], ['admin', 'create-key', '--help'],
                       ['admin', 'create-org', '--help'], ['admin', 'list-keys', '--help'],
-                      ['admin', 'revoke-key', '--help']]) {
+                      ['admin', 'revoke-key', '--help'], ['admin', 'set-password', '--help']]) {
     const r = run(args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
     assert.match(r.out, /Usage|usage|Options|OPTIONS/, args.join(' '));
@@ -71,19 +71,36 @@ test('create-key prints only the key; create-user prints a generated password', 
   }
 });
 
-test('a first start creates an administrator and prints its password once', { timeout: 30000 }, async () => {
-  const server = await startServer();
+test('a first start creates an administrator; set-password changes it; --demo refuses real data',
+     { timeout: 60000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));
+  const loginAs = (url, password) => fetch(url + 'api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
   try {
+    let server = await startServer({ dataDir: dir });
     const m = server.output().match(/Log in as 'admin' with password: (\S+)/);
     assert.ok(m, server.output());
-    const res = await fetch(server.url + 'api/v1/session', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: m[1] }),
-    });
+    let res = await loginAs(server.url, m[1]);
     assert.equal(res.status, 200);
     assert.equal((await res.json()).user.role, 'admin');
-  } finally {
     assert.equal(await server.stop(), 0);
+
+    const r = run(['admin', 'set-password', '--data', dir, '--username', 'admin']);
+    assert.equal(r.code, 0, r.err);
+    const fresh = r.out.trim();
+    server = await startServer({ dataDir: dir });
+    assert.doesNotMatch(server.output(), /Log in as 'admin'/);
+    assert.equal((await loginAs(server.url, m[1])).status, 401);
+    assert.equal((await loginAs(server.url, fresh)).status, 200);
+    assert.equal(await server.stop(), 0);
+
+    const demo = run(['serve', '--demo', '--data', dir, '--http', '127.0.0.1:0']);
+    assert.equal(demo.code, 1);
+    assert.match(demo.err, /--demo refuses/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

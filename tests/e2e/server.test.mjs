@@ -41,6 +41,9 @@ test('portal files are served with types and cache headers', { timeout: 20000 },
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/html/);
   assert.equal(res.headers.get('cache-control'), 'no-cache');
+  assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
+  assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   const etag = res.headers.get('etag');
   assert.ok(etag);
   const again = await fetch(server.url, { headers: { 'If-None-Match': etag } });
@@ -72,6 +75,14 @@ test('login, session, logout with CSRF', { timeout: 20000 }, async () => {
   assert.equal(out.status, 204);
   const after = await fetch(server.url + 'api/v1/session', { headers: { Cookie: cookie } });
   assert.equal(after.status, 401);
+
+  // Logging in again while an old cookie is still sent needs no CSRF token.
+  const again = await fetch(server.url + 'api/v1/session', {
+    method: 'POST',
+    headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'admin-demo-pass' }),
+  });
+  assert.equal(again.status, 200);
 });
 
 test('401 without credentials, 403 for the wrong role', { timeout: 20000 }, async () => {

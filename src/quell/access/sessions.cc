@@ -48,11 +48,12 @@ Result<Session> AccountsImpl::Login(std::string_view username, std::string_view 
   const SteadyTime steady = clock_.Steady();
   const std::string user_key(username.substr(0, kMaxLimiterKey));
   const std::string remote_key(remote.substr(0, kMaxLimiterKey));
-  std::optional<std::chrono::steady_clock::duration> wait =
-      user_failures_.Blocked(user_key, steady);
-  if (!remote_key.empty()) {
-    auto remote_wait = remote_failures_.Blocked(remote_key, steady);
-    if (remote_wait && (!wait || *remote_wait > *wait)) wait = remote_wait;
+  // Each attempt counts as a failure until it succeeds, so that a burst of
+  // parallel guesses cannot all pass the check before any failure is recorded.
+  std::optional<std::chrono::steady_clock::duration> wait = user_failures_.Attempt(user_key, steady);
+  if (!wait && !remote_key.empty()) {
+    wait = remote_failures_.Attempt(remote_key, steady);
+    if (wait) user_failures_.Forgive(user_key, steady);
   }
   if (wait) {
     logins_limited_.Inc();
@@ -69,8 +70,6 @@ Result<Session> AccountsImpl::Login(std::string_view username, std::string_view 
   const std::string stored_hash = found ? rows.rows[0].Text(8) : DummyHash();
   const bool match = VerifyPassword(stored_hash, password) && found;
   if (!match) {
-    user_failures_.RecordFailure(user_key, steady);
-    if (!remote_key.empty()) remote_failures_.RecordFailure(remote_key, steady);
     logins_failed_.Inc();
     return Unauthenticated(std::string(kBadCredentials));
   }
@@ -80,6 +79,7 @@ Result<Session> AccountsImpl::Login(std::string_view username, std::string_view 
     return Unauthenticated("account '" + user.username + "' is disabled");
   }
   user_failures_.Reset(user_key);
+  if (!remote_key.empty()) remote_failures_.Forgive(remote_key, steady);
 
   if (PasswordNeedsRehash(stored_hash)) {
     // Best effort: the old hash keeps working if this fails.

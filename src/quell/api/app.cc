@@ -77,11 +77,12 @@ struct App::Impl {
   // Authenticates the request if it carries credentials. Returns an error only
   // for credentials that are present and bad (a missing credential is not an
   // error here; the route decides whether it needs one).
-  Status Authenticate(Context& ctx) {
+  Status Authenticate(Context& ctx, const RouteSpec& route) {
     const std::string_view auth = ctx.req.Header("authorization");
     if (!auth.empty()) {
       constexpr std::string_view kBearer = "Bearer ";
-      if (auth.size() <= kBearer.size() || !auth.starts_with(kBearer)) {
+      if (auth.size() <= kBearer.size() ||
+          !net::EqualsIgnoreCase(auth.substr(0, kBearer.size()), kBearer)) {
         return Unauthenticated("Authorization must be 'Bearer <API key>'");
       }
       QUELL_ASSIGN_OR_RETURN(access::Principal p,
@@ -90,7 +91,7 @@ struct App::Impl {
       return Status::Ok();
     }
     const std::string_view token = ctx.req.Cookie(kSessionCookie);
-    if (token.empty()) return Status::Ok();
+    if (token.empty() || route.ignore_session) return Status::Ok();
     auto session = services.accounts.FindSession(token);
     if (!session) {
       // A stale cookie is treated as no session (public routes still work).
@@ -136,7 +137,8 @@ struct App::Impl {
     }
     if (!ctx.req.body.empty()) {
       const std::string_view ct = ctx.req.Header("content-type");
-      if (!ct.starts_with("application/json")) {
+      constexpr std::string_view kJson = "application/json";
+      if (ct.size() < kJson.size() || !net::EqualsIgnoreCase(ct.substr(0, kJson.size()), kJson)) {
         return InvalidArgument("request bodies must be JSON (Content-Type: application/json)");
       }
     }
@@ -153,7 +155,7 @@ struct App::Impl {
   }
 
   void HandleRoute(Context& ctx, const RouteSpec& route) {
-    Status s = Authenticate(ctx);
+    Status s = Authenticate(ctx, route);
     if (s.ok()) s = Authorise(ctx, route);
     if (s.ok()) s = CheckRequestShape(ctx);
     if (s.ok()) s = route.handler(ctx);
@@ -214,10 +216,14 @@ void App::Handle(const net::HttpRequest& req, net::HttpResponse& res) {
       case Router::Match::kNoPath:
         if (!IsApiPath(req.path) && app.static_files &&
             (req.method == "GET" || req.method == "HEAD")) {
-          res.SetHeader("X-Frame-Options", "DENY");
-          res.SetHeader("Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-          if (app.static_files->Serve(req, res)) break;
+          if (app.static_files->Serve(req, res)) {
+            // After Serve, which sets the whole header list of a file response.
+            res.SetHeader("X-Frame-Options", "DENY");
+            res.SetHeader("Referrer-Policy", "no-referrer");
+            res.SetHeader("Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+            break;
+          }
         }
         WriteError(ctx, NotFound("no such resource: " + req.path));
         break;

@@ -20,14 +20,15 @@ Result<int64_t> IdParam(const Context& ctx, std::string_view name) {
   return id;
 }
 
-Result<int64_t> IntQuery(const Context& ctx, std::string_view name, int64_t def, int64_t max) {
+Result<int64_t> IntQuery(const Context& ctx, std::string_view name, int64_t def, int64_t min,
+                         int64_t max) {
   const std::string text = ctx.req.QueryParam(name);
   if (text.empty()) return def;
   int64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < 0 || v > max) {
-    return InvalidArgument("query parameter '" + std::string(name) + "' must be an integer from 0 to " +
-                           std::to_string(max));
+  if (ec != std::errc() || p != text.data() + text.size() || v < min || v > max) {
+    return InvalidArgument("query parameter '" + std::string(name) + "' must be an integer from " +
+                           std::to_string(min) + " to " + std::to_string(max));
   }
   return v;
 }
@@ -164,7 +165,9 @@ void RegisterAdminRoutes(RouteTable& table) {
                  rate = it->get<double>();
                }
                if (auto it = body.find("burst"); it != body.end() && !it->is_null()) {
-                 if (!it->is_number_integer()) return InvalidArgument("'burst' must be an integer");
+                 if (!it->is_number_integer() || it->get<double>() > 1e18) {
+                   return InvalidArgument("'burst' must be an integer");
+                 }
                  burst = it->get<int64_t>();
                }
                QUELL_ASSIGN_OR_RETURN(auto key, ctx.services.accounts.CreateApiKey(role, org, label,
@@ -187,8 +190,8 @@ void RegisterAdminRoutes(RouteTable& table) {
   // --- audit log ---
   table.Add({.method = "GET", .pattern = "/api/v1/admin/audit", .roles = kAdmin,
              .handler = [](Context& ctx) -> Status {
-               QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, INT64_MAX));
-               QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 50, 500));
+               QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, 0, INT64_MAX));
+               QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 50, 1, 500));
                QUELL_ASSIGN_OR_RETURN(auto entries, ctx.services.accounts.ListAudit(
                                                         static_cast<int>(limit), before));
                Json out = Json::array();
@@ -216,8 +219,8 @@ void RegisterAdminRoutes(RouteTable& table) {
                if (const std::string s = ctx.req.QueryParam("status"); !s.empty()) {
                  QUELL_ASSIGN_OR_RETURN(status, notify::ParseNoticeStatus(s));
                }
-               QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, INT64_MAX));
-               QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 100, 500));
+               QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, 0, INT64_MAX));
+               QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 100, 1, 500));
                QUELL_ASSIGN_OR_RETURN(auto notices,
                                       notifier->List(status, static_cast<int>(limit), before));
                QUELL_ASSIGN_OR_RETURN(auto stats, notifier->GetStats());

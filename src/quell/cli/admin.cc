@@ -167,6 +167,31 @@ void AddAdminCommands(CLI::App& app, Action* action) {
     });
   }
 
+  // set-password
+  {
+    auto flags = std::make_shared<CommonFlags>();
+    auto username = std::make_shared<std::string>();
+    auto password = std::make_shared<std::string>();
+    CLI::App* sub = admin->add_subcommand(
+        "set-password", "Set a user's password (ends their sessions); prints it when generated");
+    AddCommon(sub, flags.get());
+    sub->add_option("--username", *username, "Login name")->required();
+    sub->add_option("--password", *password, "New password (default: generated and printed once)");
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        auto o = Open(*flags);
+        if (!o) return Fail(o.status());
+        const bool generated = password->empty();
+        const std::string pw = generated ? RandomToken(12) : *password;
+        if (Status s = o->accounts->SetPassword(*username, pw); !s.ok()) return Fail(s);
+        (void)o->accounts->Audit(ShellActor(), "user.set_password", "user:" + *username, "",
+                                 "local");
+        if (generated) std::cout << pw << "\n";
+        return kExitOk;
+      };
+    });
+  }
+
   // list-keys
   {
     auto flags = std::make_shared<CommonFlags>();

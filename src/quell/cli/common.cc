@@ -33,18 +33,24 @@ Result<Environment> LoadEnvironment(const CommonFlags& flags) {
   QUELL_ASSIGN_OR_RETURN(std::string dir, env.config.GetString("data_dir", "./var"));
   env.data_dir = flags.data_dir.empty() ? dir : flags.data_dir;
   std::error_code ec;
-  std::filesystem::create_directories(env.data_dir, ec);
+  const bool created = std::filesystem::create_directories(env.data_dir, ec);
   if (ec) {
     return Unavailable("cannot create data directory '" + env.data_dir + "': " + ec.message());
   }
-  ::chmod(env.data_dir.c_str(), 0700);  // the store holds personal data
+  if (created) ::chmod(env.data_dir.c_str(), 0700);  // the store holds personal data
   // Every command checks the whole file, so a mistake is reported by the first
   // command that reads it, not only by the server.
   QUELL_RETURN_IF_ERROR(HttpOptions(env, "").status());
   QUELL_RETURN_IF_ERROR(AccessOptions(env.config).status());
   QUELL_ASSIGN_OR_RETURN(Config notify_section, env.config.GetTable("notify"));
   QUELL_RETURN_IF_ERROR(notify::OptionsFromConfig(notify_section).status());
-  QUELL_RETURN_IF_ERROR(env.config.GetString("log.level", "info").status());
+  QUELL_ASSIGN_OR_RETURN(std::string level, env.config.GetString("log.level", "info"));
+  if (level != "trace" && level != "debug" && level != "info" && level != "warn" &&
+      level != "error") {
+    return InvalidArgument(env.config.Where("log.level") +
+                           ": 'log.level' must be trace, debug, info, warn or error, not '" + level +
+                           "'");
+  }
   return env;
 }
 
@@ -60,10 +66,26 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Environment& env) {
   }
   QUELL_ASSIGN_OR_RETURN(options.busy_timeout,
                          section.GetDuration("busy_timeout", options.busy_timeout));
-  QUELL_ASSIGN_OR_RETURN(int64_t readers, section.GetInt("read_connections", 4));
+  QUELL_ASSIGN_OR_RETURN(int64_t readers, section.GetInt("read_connections", 4, 1, 64));
   options.read_connections = static_cast<int>(readers);
   return store::Store::Open(options);
 }
+
+namespace {
+
+// A duration option counted in whole seconds: below one second is a mistake,
+// not something to round to zero.
+Result<std::chrono::seconds> SecondsOption(const Config& section, std::string_view key,
+                                           std::chrono::seconds def) {
+  QUELL_ASSIGN_OR_RETURN(std::chrono::milliseconds d, section.GetDuration(key, def));
+  if (d < std::chrono::seconds(1)) {
+    return InvalidArgument(section.Where(key) + ": '" + std::string(key) +
+                           "' must be at least 1s");
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(d);
+}
+
+}  // namespace
 
 Result<access::Options> AccessOptions(const Config& config) {
   QUELL_ASSIGN_OR_RETURN(Config s, config.GetTable("access"));
@@ -73,17 +95,14 @@ Result<access::Options> AccessOptions(const Config& config) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   using std::chrono::seconds;
-  QUELL_ASSIGN_OR_RETURN(milliseconds ttl, s.GetDuration("session_ttl", o.session_ttl));
-  o.session_ttl = duration_cast<seconds>(ttl);
-  QUELL_ASSIGN_OR_RETURN(int64_t failures, s.GetInt("login_max_failures", o.login_max_failures));
+  QUELL_ASSIGN_OR_RETURN(o.session_ttl, SecondsOption(s, "session_ttl", o.session_ttl));
+  QUELL_ASSIGN_OR_RETURN(int64_t failures, s.GetInt("login_max_failures", o.login_max_failures, 1, 1000));
   o.login_max_failures = static_cast<int>(failures);
-  QUELL_ASSIGN_OR_RETURN(milliseconds window, s.GetDuration("login_window", o.login_window));
-  o.login_window = duration_cast<seconds>(window);
+  QUELL_ASSIGN_OR_RETURN(o.login_window, SecondsOption(s, "login_window", o.login_window));
   QUELL_ASSIGN_OR_RETURN(o.key_rate_per_second,
                          s.GetDouble("key_rate_per_second", o.key_rate_per_second));
-  QUELL_ASSIGN_OR_RETURN(o.key_burst, s.GetInt("key_burst", o.key_burst));
-  QUELL_ASSIGN_OR_RETURN(milliseconds cache_ttl, s.GetDuration("key_cache_ttl", o.key_cache_ttl));
-  o.key_cache_ttl = duration_cast<seconds>(cache_ttl);
+  QUELL_ASSIGN_OR_RETURN(o.key_burst, s.GetInt("key_burst", o.key_burst, 1, 1'000'000'000));
+  QUELL_ASSIGN_OR_RETURN(o.key_cache_ttl, SecondsOption(s, "key_cache_ttl", o.key_cache_ttl));
   return o;
 }
 
@@ -115,11 +134,10 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   QUELL_ASSIGN_OR_RETURN(std::string listen, s.GetString("listen", "127.0.0.1:8080"));
   if (!listen_flag.empty()) listen = std::string(listen_flag);
   QUELL_RETURN_IF_ERROR(SplitHostPort(listen, "HTTP address", &o.host, &o.port));
-  QUELL_ASSIGN_OR_RETURN(int64_t threads, s.GetInt("threads", 0));
+  QUELL_ASSIGN_OR_RETURN(int64_t threads, s.GetInt("threads", 0, 0, 256));
   o.threads = static_cast<int>(threads);
-  QUELL_ASSIGN_OR_RETURN(int64_t body, s.GetInt("max_body_bytes", 1 << 20));
-  QUELL_ASSIGN_OR_RETURN(int64_t header, s.GetInt("max_header_bytes", 16 << 10));
-  if (body <= 0 || header <= 0) return InvalidArgument(s.Where("max_body_bytes") + ": sizes must be positive");
+  QUELL_ASSIGN_OR_RETURN(int64_t body, s.GetInt("max_body_bytes", 1 << 20, 1, 1LL << 30));
+  QUELL_ASSIGN_OR_RETURN(int64_t header, s.GetInt("max_header_bytes", 16 << 10, 1, 1 << 20));
   o.max_body_bytes = static_cast<std::size_t>(body);
   o.max_header_bytes = static_cast<std::size_t>(header);
   QUELL_ASSIGN_OR_RETURN(o.request_timeout, s.GetDuration("request_timeout", o.request_timeout));

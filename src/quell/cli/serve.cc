@@ -5,6 +5,7 @@
 #include <charconv>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -50,7 +51,7 @@ Status EnsureAdmin(access::Accounts& accounts) {
   const std::string password = RandomToken(15);
   QUELL_RETURN_IF_ERROR(accounts.CreateUser("admin", password, Role::kAdmin, "", "Administrator").status());
   std::cout << "Created the first administrator. Log in as 'admin' with password: " << password
-            << "\n(shown once; change it with the portal or `quell admin`)\n"
+            << "\n(shown once; change it with `quell admin set-password --username admin`)\n"
             << std::flush;
   return Status::Ok();
 }
@@ -106,6 +107,17 @@ int Serve(const ServeFlags& flags) {
   app_options.secure_cookies = !http_options->tls_cert_file.empty();
   DemoSeed seed;
   if (flags.demo) {
+    // The demo accounts have published passwords: never add them to a store
+    // that has real accounts.
+    const std::string marker = env->data_dir + "/DEMO";
+    auto users = (*accounts)->CountUsers();
+    if (!users) return fail(users.status());
+    if (*users > 0 && !std::filesystem::exists(marker)) {
+      return fail(FailedPrecondition("--demo refuses to add demo accounts (with published "
+                                     "passwords) to the data directory '" + env->data_dir +
+                                     "', which has accounts of its own; use a fresh --data"));
+    }
+    std::ofstream(marker) << "This data directory holds Quell demo accounts.\n";
     auto s = SeedDemo(**accounts, notifier->get());
     if (!s) return fail(s.status().WithContext("seeding the demo"));
     seed = std::move(*s);
@@ -133,7 +145,9 @@ int Serve(const ServeFlags& flags) {
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   const std::string url = scheme + "://" + host + ":" + std::to_string((*server)->port()) + "/";
   if (flags.demo) PrintDemo(seed, url);
-  spdlog::info("quell listening on {} (data {}{})", url, env->data_dir, flags.demo ? ", demo" : "");
+  // Scripts wait for this line, so it is printed whatever the log level.
+  std::cout << "quell listening on " << url << " (data " << env->data_dir
+            << (flags.demo ? ", demo" : "") << ")" << std::endl;
 
   while (true) {
     const int sig = net::WaitForSignal();

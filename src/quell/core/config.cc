@@ -112,6 +112,17 @@ Result<int64_t> Config::GetInt(std::string_view key, int64_t def) const {
   return WrongType(*this, impl_->prefix, key, "an integer", *n);
 }
 
+Result<int64_t> Config::GetInt(std::string_view key, int64_t def, int64_t min, int64_t max) const {
+  QUELL_ASSIGN_OR_RETURN(int64_t v, GetInt(key, def));
+  if (v < min || v > max) {
+    const std::string full =
+        impl_->prefix.empty() ? std::string(key) : impl_->prefix + "." + std::string(key);
+    return InvalidArgument(Where(key) + ": '" + full + "' must be from " + std::to_string(min) +
+                           " to " + std::to_string(max) + ", not " + std::to_string(v));
+  }
+  return v;
+}
+
 Result<double> Config::GetDouble(std::string_view key, double def) const {
   const toml::node* n = Lookup(*impl_->table, key);
   if (!n) return def;
@@ -157,7 +168,8 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   else if (unit == "d") mult = 86'400'000;
   else
     return InvalidArgument("'" + std::string(text) + "' has an unknown unit (use ms, s, m, h or d)");
-  if (n > INT64_MAX / mult) return InvalidArgument("'" + std::string(text) + "' is too large");
+  constexpr int64_t kMaxMs = 100LL * 365 * 86'400'000;
+  if (n > kMaxMs / mult) return InvalidArgument("'" + std::string(text) + "' is too large (at most 100 years)");
   return std::chrono::milliseconds(n * mult);
 }
 
@@ -165,17 +177,21 @@ Result<std::chrono::milliseconds> Config::GetDuration(std::string_view key,
                                                       std::chrono::milliseconds def) const {
   const toml::node* n = Lookup(*impl_->table, key);
   if (!n) return def;
+  const std::string full =
+      impl_->prefix.empty() ? std::string(key) : impl_->prefix + "." + std::string(key);
+  std::string text;
   if (n->is_integer()) {
     const int64_t s = n->as_integer()->get();
-    if (s < 0) return InvalidArgument(Where(key) + ": '" + std::string(key) + "' must not be negative");
-    return std::chrono::milliseconds(s * 1000);
+    if (s < 0) return InvalidArgument(Where(key) + ": '" + full + "' must not be negative");
+    text = std::to_string(s) + "s";
+  } else if (n->is_string()) {
+    text = n->as_string()->get();
+  } else {
+    return WrongType(*this, impl_->prefix, key, "a duration (like \"30s\" or \"5m\")", *n);
   }
-  if (n->is_string()) {
-    auto d = ParseDuration(n->as_string()->get());
-    if (!d) return InvalidArgument(Where(key) + ": '" + std::string(key) + "': " + d.error().message());
-    return *d;
-  }
-  return WrongType(*this, impl_->prefix, key, "a duration (like \"30s\" or \"5m\")", *n);
+  auto d = ParseDuration(text);
+  if (!d) return InvalidArgument(Where(key) + ": '" + full + "': " + d.error().message());
+  return *d;
 }
 
 Result<Config> Config::GetTable(std::string_view key) const {

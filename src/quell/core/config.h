@@ -38,12 +38,14 @@ class Config {
   // wrong type is an InvalidArgument naming the key and its line.
   Result<std::string> GetString(std::string_view key, std::string_view def) const;
   Result<int64_t> GetInt(std::string_view key, int64_t def) const;
+  // As GetInt, and InvalidArgument naming the key and line unless min <= value <= max.
+  Result<int64_t> GetInt(std::string_view key, int64_t def, int64_t min, int64_t max) const;
   Result<double> GetDouble(std::string_view key, double def) const;
   Result<bool> GetBool(std::string_view key, bool def) const;
   Result<std::vector<std::string>> GetStringList(std::string_view key,
                                                  std::vector<std::string> def = {}) const;
   // A duration written as an integer of seconds or a string with a unit:
-  // "250ms", "30s", "5m", "24h", "31d".
+  // "250ms", "30s", "5m", "24h", "31d"; at most 100 years.
   Result<std::chrono::milliseconds> GetDuration(std::string_view key,
                                                 std::chrono::milliseconds def) const;
 
@@ -70,7 +72,8 @@ class Config {
   std::shared_ptr<const Impl> impl_;
 };
 
-// Parses "250ms", "30s", "5m", "24h", "31d" (or a bare number of seconds).
+// Parses "250ms", "30s", "5m", "24h", "31d" (or a bare number of seconds), at
+// most 100 years (so that adding it to a time point cannot overflow).
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
 }  // namespace quell

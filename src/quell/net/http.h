@@ -53,6 +53,9 @@ struct HttpResponse {
   std::string_view GetHeader(std::string_view name) const;
 };
 
+// ASCII case-insensitive comparison (header names, cookie names).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // Percent-decodes `s` into `out` (replacing its contents; '+' stays '+' unless
 // plus_is_space). Returns false on a malformed escape ('%' not followed by two
 // hex digits); `out` is then unspecified.

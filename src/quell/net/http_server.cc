@@ -142,8 +142,12 @@ void Worker::OnAccept(const error_code& ec, tcp::socket socket) {
     });
     return;
   }
-  StartConnection(*this, std::move(socket));
-  Accept();
+  Accept();  // first, so that a failure below never stops this worker accepting
+  try {
+    StartConnection(*this, std::move(socket));
+  } catch (const std::exception& e) {
+    spdlog::error("http: cannot start a connection: {}", e.what());
+  }
 }
 
 void Worker::ArmSweep() {

@@ -62,7 +62,11 @@ void KeyCache::Put(const KeyRecord& record, SteadyTime now) {
                           entry->record->rate_per_second != record.rate_per_second ||
                           entry->record->burst != record.burst;
     if (limits_changed) entry->bucket.SetLimits(record.rate_per_second, record.burst);
-    entry->record = std::make_shared<const KeyRecord>(record);
+    auto fresh = std::make_shared<KeyRecord>(record);
+    // Revocation is final: a refresh that read the row before a revoke committed
+    // must not bring the key back.
+    if (entry->record && entry->record->revoked) fresh->revoked = true;
+    entry->record = std::move(fresh);
     entry->loaded_at = now;
     entry->refresh_claimed_until = SteadyTime();
   }

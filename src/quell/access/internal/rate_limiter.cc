@@ -63,6 +63,34 @@ void FailureWindow::RecordFailure(std::string_view key, SteadyTime now) {
   if (failures_.size() >= sweep_at_) SweepLocked(now);
 }
 
+std::optional<std::chrono::steady_clock::duration> FailureWindow::Attempt(std::string_view key,
+                                                                          SteadyTime now) {
+  std::lock_guard lock(mu_);
+  std::vector<SteadyTime>& times = failures_[std::string(key)];
+  if (times.size() >= max_failures_) {
+    const SteadyTime free_at = times.front() + window_;
+    if (free_at > now) return free_at - now;
+  }
+  times.push_back(now);
+  if (times.size() > max_failures_) times.erase(times.begin());
+  if (failures_.size() >= sweep_at_) SweepLocked(now);
+  return std::nullopt;
+}
+
+void FailureWindow::Forgive(std::string_view key, SteadyTime at) {
+  std::lock_guard lock(mu_);
+  auto it = failures_.find(std::string(key));
+  if (it == failures_.end()) return;
+  auto& times = it->second;
+  for (auto t = times.rbegin(); t != times.rend(); ++t) {
+    if (*t == at) {
+      times.erase(std::next(t).base());
+      break;
+    }
+  }
+  if (times.empty()) failures_.erase(it);
+}
+
 void FailureWindow::Reset(std::string_view key) {
   std::lock_guard lock(mu_);
   failures_.erase(std::string(key));

@@ -63,6 +63,14 @@ class FailureWindow {
   std::optional<std::chrono::steady_clock::duration> Blocked(std::string_view key,
                                                              SteadyTime now) const;
   void RecordFailure(std::string_view key, SteadyTime now);
+  // Atomically checks and counts an attempt: if `key` is blocked returns how
+  // long it must wait (and counts nothing); otherwise records a failure at `now`
+  // and returns nullopt. Counting before the (slow) check is done means that
+  // concurrent attempts cannot all slip past the limit. Undo a successful
+  // attempt with Forgive(key, now).
+  std::optional<std::chrono::steady_clock::duration> Attempt(std::string_view key, SteadyTime now);
+  // Removes one failure recorded at `at` for `key`, if it is still there.
+  void Forgive(std::string_view key, SteadyTime at);
   // Forgets the failures of `key` (after a success).
   void Reset(std::string_view key);
   // Number of keys with failures in memory, for tests.

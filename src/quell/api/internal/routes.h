@@ -47,6 +47,9 @@ struct RouteSpec {
   // (empty = any authenticated principal).
   bool is_public = false;
   std::vector<Role> roles;
+  // Ignore a session cookie (login: a stale or other user's session must not
+  // demand its CSRF token from a fresh login).
+  bool ignore_session = false;
   // Audit action recorded on success of a mutating route ("user.create"), or of a
   // GET that shows personal data to a person (when audit_view is set).
   std::string audit_action;
