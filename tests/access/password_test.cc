@@ -1,5 +1,9 @@
 #include "quell/access/internal/password.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace quell::access::internal {
@@ -37,6 +41,32 @@ TEST(PasswordTest, MalformedHashesNeverVerify) {
   EXPECT_FALSE(VerifyPassword("$argon2id$garbage", "anything at all"));
   EXPECT_FALSE(VerifyPassword(std::string(1000, 'x'), "anything at all"));
   EXPECT_TRUE(PasswordNeedsRehash("$argon2id$garbage"));
+}
+
+TEST(PasswordTest, TryVerifyAnswersUnavailableWhenEverySlotIsBusy) {
+  auto hash = HashPassword("correct horse battery staple");
+  ASSERT_TRUE(hash.has_value());
+  auto ok = TryVerifyPassword(*hash, "correct horse battery staple");
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_TRUE(*ok);
+  EXPECT_FALSE(*TryVerifyPassword(*hash, "wrong"));
+  // Many at once: each either verifies or is told the server is busy, never blocks.
+  std::vector<std::thread> threads;
+  std::atomic<int> verified{0}, busy{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto r = TryVerifyPassword(*hash, "correct horse battery staple");
+      if (r.has_value()) {
+        verified += *r ? 1 : 0;
+      } else {
+        EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+        ++busy;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(verified + busy, 8);
+  EXPECT_GE(verified.load(), 1);
 }
 
 }  // namespace

@@ -68,7 +68,14 @@ Result<Session> AccountsImpl::Login(std::string_view username, std::string_view 
   // Unknown users are checked against a dummy hash so that they take as long as
   // known ones, and timing does not tell which usernames exist.
   const std::string stored_hash = found ? rows.rows[0].Text(8) : DummyHash();
-  const bool match = VerifyPassword(stored_hash, password) && found;
+  Result<bool> verified = TryVerifyPassword(stored_hash, password);
+  if (!verified) {
+    // Not checked, so not a failure.
+    user_failures_.Forgive(user_key, steady);
+    if (!remote_key.empty()) remote_failures_.Forgive(remote_key, steady);
+    return verified.status();
+  }
+  const bool match = *verified && found;
   if (!match) {
     logins_failed_.Inc();
     return Unauthenticated(std::string(kBadCredentials));

@@ -21,7 +21,7 @@ bool SodiumReady() {
 // Bounds the memory held by concurrent hashes (kMemLimit each).
 std::counting_semaphore<>& HashSlots() {
   static std::counting_semaphore<> slots(
-      static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 2u, 8u)));
+      static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency() / 2, 1u, 8u)));
   return slots;
 }
 
@@ -52,6 +52,18 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
   std::string terminated(hash);
   SlotGuard slot;
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+Result<bool> TryVerifyPassword(std::string_view hash, std::string_view password) {
+  if (!SodiumReady() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  std::string terminated(hash);
+  if (!HashSlots().try_acquire()) {
+    return Unavailable("the server is busy checking other logins; try again in a moment");
+  }
+  const bool ok =
+      crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+  HashSlots().release();
+  return ok;
 }
 
 bool PasswordNeedsRehash(std::string_view hash) {

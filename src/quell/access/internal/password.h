@@ -4,8 +4,11 @@
 // carries its own salt and parameters, so old hashes keep verifying after the
 // limits change.
 //
-// Each hash takes ~64 MiB for tens of milliseconds; at most a few run at once
-// (the rest wait), so a burst of logins cannot exhaust memory.
+// Each hash takes ~64 MiB for tens of milliseconds on the calling thread. At
+// most half the cores hash at once (at least one): HashPassword and
+// VerifyPassword wait for a free slot; TryVerifyPassword, used by logins on the
+// HTTP I/O threads, does not wait but answers Unavailable, so a flood of logins
+// cannot stall every I/O thread or exhaust memory.
 //
 // Thread-safety: all functions are thread-safe.
 #pragma once
@@ -24,6 +27,9 @@ Result<std::string> HashPassword(std::string_view password);
 // True if `password` matches `hash` (a string from HashPassword). False for a
 // wrong password and for a malformed hash.
 bool VerifyPassword(std::string_view hash, std::string_view password);
+
+// As VerifyPassword, but Unavailable at once when every hashing slot is busy.
+Result<bool> TryVerifyPassword(std::string_view hash, std::string_view password);
 
 // True if `hash` was made with other parameters than HashPassword uses now, so a
 // successful login should store a fresh hash.
