@@ -31,10 +31,17 @@ BENCHMARK(BM_RouterFind);
 void BM_WhoamiWithKey(benchmark::State& state) {
   char tmpl[] = "/tmp/quell-bench-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
-  auto store = std::move(*quell::store::Store::Open({.path = dir + "/quell.db"}));
-  auto accounts = std::move(*quell::access::Accounts::Open(*store, quell::Clock::Real()));
+  auto opened = quell::store::Store::Open({.path = dir + "/quell.db"});
+  if (!opened) return state.SkipWithError(opened.status().ToString().c_str());
+  auto store = std::move(*opened);
+  auto accounts_or = quell::access::Accounts::Open(*store, quell::Clock::Real());
+  if (!accounts_or) return state.SkipWithError(accounts_or.status().ToString().c_str());
+  auto accounts = std::move(*accounts_or);
   (void)accounts->CreateOrganisation("Bench Telecom", quell::OrgKind::kCarrier);
-  auto key = *accounts->CreateApiKey(quell::Role::kCarrier, "Bench Telecom", "bench", 1e12, 1'000'000'000'000);
+  auto created = accounts->CreateApiKey(quell::Role::kCarrier, "Bench Telecom", "bench", 1e6,
+                                        1'000'000'000);
+  if (!created) return state.SkipWithError(created.status().ToString().c_str());
+  const auto key = *created;
   quell::api::App app({}, {.store = *store, .accounts = *accounts, .clock = quell::Clock::Real()});
   quell::net::HttpRequest req;
   req.method = "GET";
