@@ -182,6 +182,12 @@ class Accounts {
   virtual Status RevokeApiKey(int64_t id) = 0;
   virtual Result<std::vector<ApiKeyInfo>> ListApiKeys() = 0;
 
+  // --- housekeeping ---
+  // Work kept off request paths: writes the key-use counts gathered in memory
+  // and deletes expired sessions. The server calls it every few seconds from its
+  // main thread; it also runs when the Accounts is destroyed.
+  virtual Status Maintain() = 0;
+
   // --- audit ---
   // Appends an entry at the clock's time; actor is actor.name, or "system" if
   // empty. Fields longer than 16 KiB are cut. Accounts itself writes no audit

@@ -216,10 +216,13 @@ Status AccountsImpl::Init() {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
   QUELL_RETURN_IF_ERROR(store_.Migrate(kSchemaModule, AccessMigrations()));
   QUELL_RETURN_IF_ERROR(LoadAllKeys());
-  next_flush_ns_.store(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.Steady().time_since_epoch())
-          .count());
   return Status::Ok();
+}
+
+Status AccountsImpl::Maintain() {
+  Status flushed = FlushKeyUses();
+  PurgeExpiredSessions();
+  return flushed;
 }
 
 // --- organisations ---

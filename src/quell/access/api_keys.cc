@@ -16,7 +16,6 @@ constexpr size_t kMaxLabelBytes = 200;
 constexpr double kMaxRatePerSecond = 1e6;
 constexpr int64_t kMaxBurst = 1'000'000'000;
 // Uses are written back at most this often from within calls.
-constexpr std::chrono::seconds kFlushInterval{5};
 // RFC 4648 base32, lower case: 5 bits per character, no look-alike digits.
 constexpr std::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -87,10 +86,6 @@ Result<KeyRecord> ParseKeyRecord(const store::Row& row) {
   record.burst = row.Int(7);
   record.revoked = !row.IsNull(8);
   return record;
-}
-
-int64_t Nanos(SteadyTime t) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -226,7 +221,6 @@ Result<Principal> AccountsImpl::AuthenticateKey(std::string_view key) {
   switch (outcome) {
     case Outcome::kOk:
       key_auths_ok_.Inc();
-      MaybeFlushKeyUses(now);
       return principal;
     case Outcome::kRevoked:
       key_auths_failed_.Inc();
@@ -297,7 +291,7 @@ Status AccountsImpl::FlushKeyUses() {
   std::lock_guard lock(flush_mu_);
   std::vector<KeyCache::Uses> uses = keys_.TakeUses();
   if (uses.empty()) return Status::Ok();
-  // last_used_at is the flush time: exact to within kFlushInterval.
+  // last_used_at is the flush time: exact to within the Maintain() interval.
   const int64_t now_ms = ToUnixMillis(clock_.Now());
   Status status = [&]() -> Status {
     QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
@@ -311,16 +305,6 @@ Status AccountsImpl::FlushKeyUses() {
   }();
   if (!status.ok()) keys_.RestoreUses(uses);
   return status;
-}
-
-void AccountsImpl::MaybeFlushKeyUses(SteadyTime now) {
-  const int64_t now_ns = Nanos(now);
-  int64_t due = next_flush_ns_.load(std::memory_order_relaxed);
-  if (now_ns < due) return;
-  const int64_t next = now_ns + std::chrono::nanoseconds(kFlushInterval).count();
-  if (!next_flush_ns_.compare_exchange_strong(due, next)) return;
-  // A failed flush keeps its counts for the next one.
-  (void)FlushKeyUses();
 }
 
 }  // namespace quell::access::internal

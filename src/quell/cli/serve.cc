@@ -150,7 +150,14 @@ int Serve(const ServeFlags& flags) {
             << (flags.demo ? ", demo" : "") << ")" << std::endl;
 
   while (true) {
-    const int sig = net::WaitForSignal();
+    const int sig = net::WaitForSignal(std::chrono::seconds(5));
+    if (sig == 0) {
+      // Housekeeping off the request paths: key-use counts, expired sessions.
+      if (Status s = (*accounts)->Maintain(); !s.ok()) {
+        spdlog::warn("housekeeping: {}", s.message());
+      }
+      continue;
+    }
     if (sig == SIGHUP) {
       // Nothing is hot-reloadable yet; check the file so an operator learns of
       // mistakes before the next restart.

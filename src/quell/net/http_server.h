@@ -7,7 +7,7 @@
 //     res.body = "hello";
 //   });
 //   QUELL_RETURN_IF_ERROR((*server)->Start());
-//   net::WaitForSignal();
+//   while (net::WaitForSignal(std::chrono::seconds(5)) == 0) { /* housekeeping */ }
 //   (*server)->Shutdown(std::chrono::seconds(10));
 //
 // The handler runs synchronously on one of the server's I/O threads and must be
@@ -94,12 +94,12 @@ class HttpServer {
   virtual void Shutdown(std::chrono::milliseconds grace) = 0;
 };
 
-// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread. Call it in main before
-// starting any thread, so every thread inherits the mask and the signals are only
-// ever taken by WaitForSignal().
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread. Call it in main
+// before starting any thread, so that every thread inherits the mask and only
+// WaitForSignal() sees those signals.
 void BlockTerminationSignals();
-// Waits (sigwait) until one of those signals arrives and returns its number.
-// Requires BlockTerminationSignals() first.
-int WaitForSignal();
+// Waits for one of them and returns its number, or 0 when `timeout` passes first
+// (the caller's chance to do periodic housekeeping on its own thread).
+int WaitForSignal(std::chrono::milliseconds timeout);
 
 }  // namespace quell::net

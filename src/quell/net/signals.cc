@@ -3,6 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
+#include <ctime>
+
 #include "quell/net/http_server.h"
 
 namespace quell::net {
@@ -24,12 +27,16 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int WaitForSignal() {
+int WaitForSignal(std::chrono::milliseconds timeout) {
   const sigset_t set = TerminationSignals();
-  int sig = 0;
-  while (sigwait(&set, &sig) != 0) {
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  const timespec ts{.tv_sec = static_cast<time_t>(secs.count()),
+                    .tv_nsec = static_cast<long>((timeout - secs).count() * 1'000'000)};
+  while (true) {
+    const int sig = sigtimedwait(&set, nullptr, &ts);
+    if (sig > 0) return sig;
+    if (errno == EAGAIN) return 0;  // timed out; EINTR: wait again
   }
-  return sig;
 }
 
 }  // namespace quell::net

@@ -58,6 +58,7 @@ class AccountsImpl final : public Accounts {
   Status Audit(const Principal& actor, std::string_view action, std::string_view target,
                std::string_view detail, std::string_view remote) override;
   Result<std::vector<AuditEntry>> ListAudit(int limit, int64_t before_id) override;
+  Status Maintain() override;
 
  private:
   // The hash unknown usernames are checked against, so they cost what known ones do.
@@ -67,7 +68,6 @@ class AccountsImpl final : public Accounts {
   Result<std::optional<KeyRecord>> LoadKey(std::string_view prefix);
   Status LoadAllKeys();
   Status FlushKeyUses();
-  void MaybeFlushKeyUses(SteadyTime now);
 
   store::Store& store_;
   Clock& clock_;
@@ -82,7 +82,6 @@ class AccountsImpl final : public Accounts {
   KeyCache keys_;
   TokenBucket unknown_key_lookups_;
   std::mutex flush_mu_;  // serialises FlushKeyUses
-  std::atomic<int64_t> next_flush_ns_{0};
 
   metrics::Counter logins_ok_;
   metrics::Counter logins_failed_;
