@@ -185,6 +185,26 @@ TEST_F(AppTest, MutationsAndPersonalDataViewsAreAudited) {
   EXPECT_EQ((*entries)[2].action, "session.login");
 }
 
+TEST_F(AppTest, AdminsDisableAndEnableUsers) {
+  auto [alice, alice_csrf] = Login("alice", "alice password 1");
+  auto [root, csrf] = Login("root", "correct horse battery");
+  const std::vector<std::pair<std::string, std::string>> admin = {{"cookie", root},
+                                                                  {"x-csrf-token", csrf}};
+  auto res = Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": true})", admin);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(json::parse(res.body)["user"]["disabled"], true);
+  // Her session ended and she cannot log in again.
+  EXPECT_EQ(Call("GET", "/api/v1/session", {}, {{"cookie", alice}}).status, 401);
+  res = Call("POST", "/api/v1/session", json{{"username", "alice"}, {"password", "alice password 1"}}.dump());
+  EXPECT_EQ(res.status, 401);
+  res = Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": false})", admin);
+  ASSERT_EQ(res.status, 200) << res.body;
+  Login("alice", "alice password 1");
+  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/root", R"({"disabled": true})", admin).status, 409);
+  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/nobody", R"({"disabled": true})", admin).status, 404);
+  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": "yes"})", admin).status, 400);
+}
+
 TEST_F(AppTest, FailedLoginsAreRateLimitedAndAudited) {
   for (int i = 0; i < 5; ++i) {
     auto res = Call("POST", "/api/v1/session", json{{"username", "root"}, {"password", "nope nope"}}.dump());

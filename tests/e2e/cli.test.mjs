@@ -17,7 +17,7 @@ test('--help on every subcommand exits 0', { timeout: 30000 }, () => {
   for (const args of [['--help'], ['serve', '--help'], ['admin', '--help'],
                       ['admin', 'create-user', '--help'], ['admin', 'create-key', '--help'],
                       ['admin', 'create-org', '--help'], ['admin', 'list-keys', '--help'],
-                      ['admin', 'revoke-key', '--help'], ['admin', 'set-password', '--help']]) {
+                      ['admin', 'revoke-key', '--help'], ['admin', 'set-password', '--help'], ['admin', 'disable-user', '--help']]) {
     const r = run(args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
     assert.match(r.out, /Usage|usage|Options|OPTIONS/, args.join(' '));

@@ -144,6 +144,9 @@ class Accounts {
   virtual Result<std::vector<User>> ListUsers() = 0;
   // Replaces a user's password and ends all of the user's sessions.
   virtual Status SetPassword(std::string_view username, std::string_view new_password) = 0;
+  // Disables (ending their sessions at once) or re-enables a user. A disabled
+  // user cannot log in. NotFound if there is no such user.
+  virtual Status SetUserDisabled(std::string_view username, bool disabled) = 0;
   virtual Result<int64_t> CountUsers() = 0;
 
   // --- portal sessions ---

@@ -345,6 +345,18 @@ Status AccountsImpl::SetPassword(std::string_view username, std::string_view new
   return Status::Ok();
 }
 
+Status AccountsImpl::SetUserDisabled(std::string_view username, bool disabled) {
+  QUELL_ASSIGN_OR_RETURN(User user, FindUser(username));
+  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+  QUELL_RETURN_IF_ERROR(
+      tx->Exec("UPDATE users SET disabled = $1 WHERE id = $2", {disabled ? 1 : 0, user.id})
+          .status());
+  if (disabled) {
+    QUELL_RETURN_IF_ERROR(tx->Exec("DELETE FROM sessions WHERE user_id = $1", {user.id}).status());
+  }
+  return tx->Commit();
+}
+
 Result<int64_t> AccountsImpl::CountUsers() {
   QUELL_ASSIGN_OR_RETURN(auto rows, store_.Query("SELECT COUNT(*) FROM users"));
   if (rows.empty()) return Internal("COUNT(*) returned no row");

@@ -142,6 +142,27 @@ void RegisterAdminRoutes(RouteTable& table) {
                return Status::Ok();
              }});
 
+  table.Add({.method = "PATCH", .pattern = "/api/v1/admin/users/{username}", .roles = kAdmin,
+             .audit_action = "user.update",
+             .handler = [](Context& ctx) -> Status {
+               QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+               const std::string username(ctx.params.Get("username"));
+               auto it = body.find("disabled");
+               if (it == body.end() || !it->is_boolean()) {
+                 return InvalidArgument("'disabled' (true or false) is required");
+               }
+               if (ctx.principal->kind == access::Principal::Kind::kUser &&
+                   ctx.principal->name == username && it->get<bool>()) {
+                 return FailedPrecondition("administrators cannot disable themselves");
+               }
+               QUELL_RETURN_IF_ERROR(ctx.services.accounts.SetUserDisabled(username, it->get<bool>()));
+               QUELL_ASSIGN_OR_RETURN(auto user, ctx.services.accounts.FindUser(username));
+               ctx.audit_target = "user:" + username;
+               ctx.audit_detail = it->get<bool>() ? "disabled" : "enabled";
+               WriteJson(ctx, 200, {{"user", UserJson(user)}});
+               return Status::Ok();
+             }});
+
   // --- API keys ---
   table.Add({.method = "GET", .pattern = "/api/v1/admin/keys", .roles = kAdmin,
              .handler = [](Context& ctx) -> Status {

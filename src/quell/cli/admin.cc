@@ -192,6 +192,28 @@ void AddAdminCommands(CLI::App& app, Action* action) {
     });
   }
 
+  // disable-user
+  {
+    auto flags = std::make_shared<CommonFlags>();
+    auto username = std::make_shared<std::string>();
+    auto enable = std::make_shared<bool>(false);
+    CLI::App* sub = admin->add_subcommand(
+        "disable-user", "Disable a user (ending their sessions), or re-enable with --enable");
+    AddCommon(sub, flags.get());
+    sub->add_option("--username", *username, "Login name")->required();
+    sub->add_flag("--enable", *enable, "Re-enable instead");
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        auto o = Open(*flags);
+        if (!o) return Fail(o.status());
+        if (Status s = o->accounts->SetUserDisabled(*username, !*enable); !s.ok()) return Fail(s);
+        (void)o->accounts->Audit(ShellActor(), "user.update", "user:" + *username,
+                                 *enable ? "enabled" : "disabled", "local");
+        return kExitOk;
+      };
+    });
+  }
+
   // list-keys
   {
     auto flags = std::make_shared<CommonFlags>();

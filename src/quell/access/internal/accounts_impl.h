@@ -42,6 +42,7 @@ class AccountsImpl final : public Accounts {
   Result<User> FindUser(std::string_view username) override;
   Result<std::vector<User>> ListUsers() override;
   Status SetPassword(std::string_view username, std::string_view new_password) override;
+  Status SetUserDisabled(std::string_view username, bool disabled) override;
   Result<int64_t> CountUsers() override;
 
   Result<Session> Login(std::string_view username, std::string_view password,
