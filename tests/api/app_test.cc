@@ -90,6 +90,22 @@ TEST_F(AppTest, HealthAndReadiness) {
   EXPECT_EQ(ErrorCode(res), "unavailable");
 }
 
+TEST_F(AppTest, MetricsCanRequireAnAnalystOrAdmin) {
+  EXPECT_EQ(Call("GET", "/metrics").status, 200);
+  AppOptions closed;
+  closed.metrics_public = false;
+  app_ = std::make_unique<App>(closed,
+                               Services{.store = *store_, .accounts = *accounts_, .clock = clock_});
+  EXPECT_EQ(Call("GET", "/metrics").status, 401);
+  auto key = accounts_->CreateApiKey(Role::kCarrier, "Acme Telecom", "scraper");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(Call("GET", "/metrics", {}, {{"authorization", "Bearer " + key->key}}).status, 403);
+  auto [root, csrf] = Login("root", "correct horse battery");
+  auto res = Call("GET", "/metrics", {}, {{"cookie", root}});
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(res.body.find("# TYPE"), std::string::npos);
+}
+
 TEST_F(AppTest, UnknownRouteAndMethod) {
   auto res = Call("GET", "/api/v1/nothing");
   EXPECT_EQ(res.status, 404);

@@ -45,8 +45,11 @@ struct AppOptions {
   // Demo mode: GET /api/v1/demo lists these accounts for the login page.
   bool demo = false;
   std::vector<DemoAccount> demo_accounts;
-  // Marks session cookies Secure (set when serving HTTPS).
+  // Marks session cookies Secure (when serving HTTPS, or behind a TLS proxy).
   bool secure_cookies = false;
+  // GET /metrics without credentials; when false it needs an admin or analyst
+  // (API key or session).
+  bool metrics_public = true;
 };
 
 // What the handlers use; all must outlive the App. `notifier` may be null.

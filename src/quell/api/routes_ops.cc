@@ -34,7 +34,13 @@ void RegisterOpsRoutes(RouteTable& table) {
              }});
 
   table.Add({.method = "GET", .pattern = "/metrics", .is_public = true,
-             .handler = [](Context& ctx) {
+             .handler = [](Context& ctx) -> Status {
+               if (!ctx.options.metrics_public) {
+                 if (!ctx.principal) return Unauthenticated("metrics need an API key or a login");
+                 if (ctx.principal->role != Role::kAdmin && ctx.principal->role != Role::kAnalyst) {
+                   return PermissionDenied("metrics are for administrators and analysts");
+                 }
+               }
                ctx.res.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                ctx.res.body = metrics::SerializeText();
                return Status::Ok();

@@ -129,7 +129,8 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("http"));
   QUELL_RETURN_IF_ERROR(s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_header_bytes",
                                           "request_timeout", "idle_timeout", "tls_cert", "tls_key",
-                                          "access_log", "web_root"}));
+                                          "access_log", "web_root", "secure_cookies",
+                                          "metrics_public"}));
   net::HttpServerOptions o;
   QUELL_ASSIGN_OR_RETURN(std::string listen, s.GetString("listen", "127.0.0.1:8080"));
   if (!listen_flag.empty()) listen = std::string(listen_flag);

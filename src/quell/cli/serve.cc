@@ -104,7 +104,13 @@ int Serve(const ServeFlags& flags) {
 
   api::AppOptions app_options;
   app_options.web_root = *web_root;
-  app_options.secure_cookies = !http_options->tls_cert_file.empty();
+  auto secure_cookies =
+      env->config.GetBool("http.secure_cookies", !http_options->tls_cert_file.empty());
+  if (!secure_cookies) return fail(secure_cookies.status());
+  app_options.secure_cookies = *secure_cookies;
+  auto metrics_public = env->config.GetBool("http.metrics_public", true);
+  if (!metrics_public) return fail(metrics_public.status());
+  app_options.metrics_public = *metrics_public;
   DemoSeed seed;
   if (flags.demo) {
     // The demo accounts have published passwords: never add them to a store
