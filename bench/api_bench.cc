@@ -38,8 +38,8 @@ void BM_WhoamiWithKey(benchmark::State& state) {
   if (!accounts_or) return state.SkipWithError(accounts_or.status().ToString().c_str());
   auto accounts = std::move(*accounts_or);
   (void)accounts->CreateOrganisation("Bench Telecom", quell::OrgKind::kCarrier);
-  auto created = accounts->CreateApiKey(quell::Role::kCarrier, "Bench Telecom", "bench", 1e6,
-                                        1'000'000'000);
+  auto created =
+      accounts->CreateApiKey(quell::Role::kCarrier, "Bench Telecom", "bench", 1e6, 1'000'000'000);
   if (!created) return state.SkipWithError(created.status().ToString().c_str());
   const auto key = *created;
   quell::api::App app({}, {.store = *store, .accounts = *accounts, .clock = quell::Clock::Real()});

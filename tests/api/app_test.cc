@@ -35,8 +35,8 @@ class AppTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->CreateOrganisation("Acme Telecom", OrgKind::kCarrier).has_value());
     ASSERT_TRUE(accounts_->CreateUser("root", "correct horse battery", Role::kAdmin).has_value());
     ASSERT_TRUE(accounts_->CreateUser("alice", "alice password 1", Role::kCitizen).has_value());
-    app_ = std::make_unique<App>(AppOptions{},
-                                 Services{.store = *store_, .accounts = *accounts_, .clock = clock_});
+    app_ = std::make_unique<App>(
+        AppOptions{}, Services{.store = *store_, .accounts = *accounts_, .clock = clock_});
     app_->SetReady(true);
   }
   void TearDown() override {
@@ -154,8 +154,9 @@ TEST_F(AppTest, CsrfRequiredForCookieMutations) {
 TEST_F(AppTest, MalformedJsonAndWrongTypes) {
   auto res = Call("POST", "/api/v1/session", "{\"username\": ");
   EXPECT_EQ(res.status, 400);
-  EXPECT_NE(json::parse(res.body)["error"]["message"].get<std::string>().find("malformed JSON at byte"),
-            std::string::npos);
+  EXPECT_NE(
+      json::parse(res.body)["error"]["message"].get<std::string>().find("malformed JSON at byte"),
+      std::string::npos);
   res = Call("POST", "/api/v1/session", "[1,2]");
   EXPECT_EQ(res.status, 400);
   res = Call("POST", "/api/v1/session", R"({"username": 5, "password": "x"})");
@@ -179,15 +180,17 @@ TEST_F(AppTest, ApiKeysAuthenticateAndRateLimit) {
   EXPECT_EQ(ErrorCode(res), "rate_limited");
   EXPECT_EQ(res.GetHeader("Retry-After"), "1");
   // A carrier key cannot reach admin routes.
-  EXPECT_EQ(Call("GET", "/api/v1/admin/keys", {}, {{"authorization", "Bearer qk_x_y"}}).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/admin/keys", {}, {{"authorization", "Bearer qk_x_y"}}).status,
+            401);
   EXPECT_EQ(Call("GET", "/api/v1/whoami", {}, {{"authorization", "Basic abc"}}).status, 401);
 }
 
 TEST_F(AppTest, MutationsAndPersonalDataViewsAreAudited) {
   auto [root, csrf] = Login("root", "correct horse battery");
-  auto res = Call("POST", "/api/v1/admin/users",
-                  json{{"username", "bob"}, {"password", "bob password 1"}, {"role", "citizen"}}.dump(),
-                  {{"cookie", root}, {"x-csrf-token", csrf}});
+  auto res =
+      Call("POST", "/api/v1/admin/users",
+           json{{"username", "bob"}, {"password", "bob password 1"}, {"role", "citizen"}}.dump(),
+           {{"cookie", root}, {"x-csrf-token", csrf}});
   ASSERT_EQ(res.status, 201) << res.body;
   ASSERT_EQ(Call("GET", "/api/v1/admin/users", {}, {{"cookie", root}}).status, 200);
   auto entries = accounts_->ListAudit(10);
@@ -211,19 +214,23 @@ TEST_F(AppTest, AdminsDisableAndEnableUsers) {
   EXPECT_EQ(json::parse(res.body)["user"]["disabled"], true);
   // Her session ended and she cannot log in again.
   EXPECT_EQ(Call("GET", "/api/v1/session", {}, {{"cookie", alice}}).status, 401);
-  res = Call("POST", "/api/v1/session", json{{"username", "alice"}, {"password", "alice password 1"}}.dump());
+  res = Call("POST", "/api/v1/session",
+             json{{"username", "alice"}, {"password", "alice password 1"}}.dump());
   EXPECT_EQ(res.status, 401);
   res = Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": false})", admin);
   ASSERT_EQ(res.status, 200) << res.body;
   Login("alice", "alice password 1");
   EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/root", R"({"disabled": true})", admin).status, 409);
-  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/nobody", R"({"disabled": true})", admin).status, 404);
-  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": "yes"})", admin).status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/nobody", R"({"disabled": true})", admin).status,
+            404);
+  EXPECT_EQ(Call("PATCH", "/api/v1/admin/users/alice", R"({"disabled": "yes"})", admin).status,
+            400);
 }
 
 TEST_F(AppTest, FailedLoginsAreRateLimitedAndAudited) {
   for (int i = 0; i < 5; ++i) {
-    auto res = Call("POST", "/api/v1/session", json{{"username", "root"}, {"password", "nope nope"}}.dump());
+    auto res = Call("POST", "/api/v1/session",
+                    json{{"username", "root"}, {"password", "nope nope"}}.dump());
     EXPECT_EQ(res.status, 401);
   }
   auto res = Call("POST", "/api/v1/session",

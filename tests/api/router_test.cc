@@ -60,7 +60,7 @@ TEST_F(RouterTest, HeadFallsBackToGet) {
 
 TEST_F(RouterTest, NoPath) {
   EXPECT_EQ(Find("GET", "/healthz/"), Router::Match::kNoPath);
-  EXPECT_EQ(Find("GET", "/api/v1/admin"), Router::Match::kNoPath);  // inner node, no route
+  EXPECT_EQ(Find("GET", "/api/v1/admin"), Router::Match::kNoPath);           // inner node, no route
   EXPECT_EQ(Find("DELETE", "/api/v1/admin/keys/"), Router::Match::kNoPath);  // empty parameter
   EXPECT_EQ(Find("GET", "/nope"), Router::Match::kNoPath);
   EXPECT_EQ(Find("GET", ""), Router::Match::kNoPath);

@@ -21,7 +21,8 @@ hosts = ["a.example", "b.example"]
   EXPECT_EQ(*c->GetString("region", "US"), "CN");
   EXPECT_EQ(*c->GetString("missing", "dflt"), "dflt");
   EXPECT_EQ(*c->GetInt("http.max_body", 0), 1024);
-  EXPECT_EQ(*c->GetDuration("http.timeout", std::chrono::milliseconds(0)), std::chrono::seconds(30));
+  EXPECT_EQ(*c->GetDuration("http.timeout", std::chrono::milliseconds(0)),
+            std::chrono::seconds(30));
   EXPECT_FALSE(*c->GetBool("http.tls", true));
   EXPECT_DOUBLE_EQ(*c->GetDouble("notify.ratio", 0), 1.5);
   EXPECT_EQ(c->GetStringList("notify.hosts")->size(), 2u);
@@ -38,7 +39,8 @@ TEST(ConfigTest, ErrorsNameKeyAndLine) {
   EXPECT_EQ(r.status().message(), "quell.toml:3: 'http.max_body' must be an integer, not a string");
   auto http = c->GetTable("http");
   auto r2 = http->GetInt("max_body", 0);
-  EXPECT_EQ(r2.status().message(), "quell.toml:3: 'http.max_body' must be an integer, not a string");
+  EXPECT_EQ(r2.status().message(),
+            "quell.toml:3: 'http.max_body' must be an integer, not a string");
 }
 
 TEST(ConfigTest, SyntaxErrorNamesLine) {
@@ -66,8 +68,9 @@ TEST(ConfigTest, Durations) {
 }
 
 TEST(ConfigTest, IntRangesAndDurationLimits) {
-  auto c = Config::Parse("[http]\nthreads = 4294967296\ntimeout = 9223372036854775807\n"
-                         "idle = \"36500d\"\n");
+  auto c = Config::Parse(
+      "[http]\nthreads = 4294967296\ntimeout = 9223372036854775807\n"
+      "idle = \"36500d\"\n");
   ASSERT_TRUE(c.has_value());
   auto threads = c->GetInt("http.threads", 0, 0, 256);
   ASSERT_FALSE(threads.has_value());
@@ -80,7 +83,8 @@ TEST(ConfigTest, IntRangesAndDurationLimits) {
   ASSERT_FALSE(timeout.has_value());  // no signed overflow: refused
   EXPECT_NE(timeout.status().message().find("'http.timeout'"), std::string::npos)
       << timeout.status().message();
-  EXPECT_EQ(*http->GetDuration("idle", std::chrono::milliseconds(0)), std::chrono::hours(24 * 36500));
+  EXPECT_EQ(*http->GetDuration("idle", std::chrono::milliseconds(0)),
+            std::chrono::hours(24 * 36500));
   EXPECT_FALSE(ParseDuration("36501d").has_value());
 }
 

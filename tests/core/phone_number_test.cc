@@ -6,8 +6,8 @@ namespace quell {
 namespace {
 
 TEST(PhoneNumberTest, ParsesNationalAndInternationalForms) {
-  for (const char* in : {"13800138000", "138 0013 8000", "+86 138-0013-8000", "008613800138000",
-                         "+8613800138000"}) {
+  for (const char* in :
+       {"13800138000", "138 0013 8000", "+86 138-0013-8000", "008613800138000", "+8613800138000"}) {
     auto n = PhoneNumber::Parse(in, "CN");
     ASSERT_TRUE(n.has_value()) << in << ": " << n.status().ToString();
     EXPECT_EQ(n->compact(), 8613800138000u) << in;

@@ -50,7 +50,8 @@ Result<Session> AccountsImpl::Login(std::string_view username, std::string_view 
   const std::string remote_key(remote.substr(0, kMaxLimiterKey));
   // Each attempt counts as a failure until it succeeds, so that a burst of
   // parallel guesses cannot all pass the check before any failure is recorded.
-  std::optional<std::chrono::steady_clock::duration> wait = user_failures_.Attempt(user_key, steady);
+  std::optional<std::chrono::steady_clock::duration> wait =
+      user_failures_.Attempt(user_key, steady);
   if (!wait && !remote_key.empty()) {
     wait = remote_failures_.Attempt(remote_key, steady);
     if (wait) user_failures_.Forgive(user_key, steady);

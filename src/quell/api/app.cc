@@ -16,18 +16,30 @@ namespace quell::api {
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kPayloadTooLarge: return 413;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kInternal: return 500;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kPayloadTooLarge:
+      return 413;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kInternal:
+      return 500;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDeadlineExceeded:
+      return 504;
   }
   return 500;
 }
@@ -71,7 +83,8 @@ struct App::Impl {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);
     }
-    if (!options.web_root.empty()) static_files = std::make_unique<net::StaticFiles>(options.web_root);
+    if (!options.web_root.empty())
+      static_files = std::make_unique<net::StaticFiles>(options.web_root);
   }
 
   // Authenticates the request if it carries credentials. Returns an error only
@@ -96,7 +109,7 @@ struct App::Impl {
     if (!session) {
       // A stale cookie is treated as no session (public routes still work).
       return session.status().code() == StatusCode::kUnauthenticated ? Status::Ok()
-                                                                      : session.status();
+                                                                     : session.status();
     }
     access::Principal p;
     p.kind = access::Principal::Kind::kUser;
@@ -210,8 +223,8 @@ void App::Handle(const net::HttpRequest& req, net::HttpResponse& res) {
         res.SetHeader("Allow", allowed);
         res.SetHeader("Content-Type", "application/json");
         res.status = 405;
-        res.body = net::ErrorBody("method_not_allowed",
-                                  req.method + " is not allowed on " + req.path + "; use " + allowed);
+        res.body = net::ErrorBody("method_not_allowed", req.method + " is not allowed on " +
+                                                            req.path + "; use " + allowed);
         break;
       case Router::Match::kNoPath:
         if (!IsApiPath(req.path) && app.static_files &&

@@ -18,7 +18,9 @@ namespace quell::api {
 // Path parameters of a matched route, in pattern order.
 class PathParams {
  public:
-  void Add(std::string_view name, std::string value) { items_.emplace_back(name, std::move(value)); }
+  void Add(std::string_view name, std::string value) {
+    items_.emplace_back(name, std::move(value));
+  }
   // Value of parameter `name`, or "" if the pattern has none of that name.
   std::string_view Get(std::string_view name) const;
   std::size_t size() const { return items_.size(); }

@@ -34,7 +34,10 @@ Result<int64_t> IntQuery(const Context& ctx, std::string_view name, int64_t def,
 }
 
 Json OrgJson(const access::Organisation& o) {
-  return {{"id", o.id}, {"name", o.name}, {"kind", Name(o.kind)}, {"created_at", TimeJson(o.created_at)}};
+  return {{"id", o.id},
+          {"name", o.name},
+          {"kind", Name(o.kind)},
+          {"created_at", TimeJson(o.created_at)}};
 }
 
 Json UserJson(const access::User& u) {
@@ -92,7 +95,9 @@ Result<notify::Notifier*> NotifierOf(const Context& ctx) {
 
 void RegisterAdminRoutes(RouteTable& table) {
   // --- organisations ---
-  table.Add({.method = "GET", .pattern = "/api/v1/admin/orgs", .roles = kAdmin,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/admin/orgs",
+             .roles = kAdmin,
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(auto orgs, ctx.services.accounts.ListOrganisations());
                Json out = Json::array();
@@ -100,7 +105,9 @@ void RegisterAdminRoutes(RouteTable& table) {
                WriteJson(ctx, 200, {{"orgs", out}});
                return Status::Ok();
              }});
-  table.Add({.method = "POST", .pattern = "/api/v1/admin/orgs", .roles = kAdmin,
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/admin/orgs",
+             .roles = kAdmin,
              .audit_action = "org.create",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
@@ -116,8 +123,11 @@ void RegisterAdminRoutes(RouteTable& table) {
              }});
 
   // --- users ---
-  table.Add({.method = "GET", .pattern = "/api/v1/admin/users", .roles = kAdmin,
-             .audit_action = "users.view", .audit_view = true,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/admin/users",
+             .roles = kAdmin,
+             .audit_action = "users.view",
+             .audit_view = true,
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(auto users, ctx.services.accounts.ListUsers());
                Json out = Json::array();
@@ -125,7 +135,9 @@ void RegisterAdminRoutes(RouteTable& table) {
                WriteJson(ctx, 200, {{"users", out}});
                return Status::Ok();
              }});
-  table.Add({.method = "POST", .pattern = "/api/v1/admin/users", .roles = kAdmin,
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/admin/users",
+             .roles = kAdmin,
              .audit_action = "user.create",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
@@ -137,12 +149,15 @@ void RegisterAdminRoutes(RouteTable& table) {
                QUELL_ASSIGN_OR_RETURN(auto user, ctx.services.accounts.CreateUser(
                                                      username, password, role, org, display));
                ctx.audit_target = "user:" + user.username;
-               ctx.audit_detail = "role=" + std::string(Name(role)) + (org.empty() ? "" : " org=" + org);
+               ctx.audit_detail =
+                   "role=" + std::string(Name(role)) + (org.empty() ? "" : " org=" + org);
                WriteJson(ctx, 201, {{"user", UserJson(user)}});
                return Status::Ok();
              }});
 
-  table.Add({.method = "PATCH", .pattern = "/api/v1/admin/users/{username}", .roles = kAdmin,
+  table.Add({.method = "PATCH",
+             .pattern = "/api/v1/admin/users/{username}",
+             .roles = kAdmin,
              .audit_action = "user.update",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
@@ -155,7 +170,8 @@ void RegisterAdminRoutes(RouteTable& table) {
                    ctx.principal->name == username && it->get<bool>()) {
                  return FailedPrecondition("administrators cannot disable themselves");
                }
-               QUELL_RETURN_IF_ERROR(ctx.services.accounts.SetUserDisabled(username, it->get<bool>()));
+               QUELL_RETURN_IF_ERROR(
+                   ctx.services.accounts.SetUserDisabled(username, it->get<bool>()));
                QUELL_ASSIGN_OR_RETURN(auto user, ctx.services.accounts.FindUser(username));
                ctx.audit_target = "user:" + username;
                ctx.audit_detail = it->get<bool>() ? "disabled" : "enabled";
@@ -164,7 +180,9 @@ void RegisterAdminRoutes(RouteTable& table) {
              }});
 
   // --- API keys ---
-  table.Add({.method = "GET", .pattern = "/api/v1/admin/keys", .roles = kAdmin,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/admin/keys",
+             .roles = kAdmin,
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(auto keys, ctx.services.accounts.ListApiKeys());
                Json out = Json::array();
@@ -172,7 +190,9 @@ void RegisterAdminRoutes(RouteTable& table) {
                WriteJson(ctx, 200, {{"keys", out}});
                return Status::Ok();
              }});
-  table.Add({.method = "POST", .pattern = "/api/v1/admin/keys", .roles = kAdmin,
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/admin/keys",
+             .roles = kAdmin,
              .audit_action = "key.create",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
@@ -191,14 +211,16 @@ void RegisterAdminRoutes(RouteTable& table) {
                  }
                  burst = it->get<int64_t>();
                }
-               QUELL_ASSIGN_OR_RETURN(auto key, ctx.services.accounts.CreateApiKey(role, org, label,
-                                                                                   rate, burst));
+               QUELL_ASSIGN_OR_RETURN(
+                   auto key, ctx.services.accounts.CreateApiKey(role, org, label, rate, burst));
                ctx.audit_target = "key:" + key.prefix;
                ctx.audit_detail = "role=" + std::string(Name(role)) + " org=" + org;
                WriteJson(ctx, 201, {{"id", key.id}, {"prefix", key.prefix}, {"key", key.key}});
                return Status::Ok();
              }});
-  table.Add({.method = "DELETE", .pattern = "/api/v1/admin/keys/{id}", .roles = kAdmin,
+  table.Add({.method = "DELETE",
+             .pattern = "/api/v1/admin/keys/{id}",
+             .roles = kAdmin,
              .audit_action = "key.revoke",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
@@ -209,12 +231,14 @@ void RegisterAdminRoutes(RouteTable& table) {
              }});
 
   // --- audit log ---
-  table.Add({.method = "GET", .pattern = "/api/v1/admin/audit", .roles = kAdmin,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/admin/audit",
+             .roles = kAdmin,
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, 0, INT64_MAX));
                QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 50, 1, 500));
-               QUELL_ASSIGN_OR_RETURN(auto entries, ctx.services.accounts.ListAudit(
-                                                        static_cast<int>(limit), before));
+               QUELL_ASSIGN_OR_RETURN(
+                   auto entries, ctx.services.accounts.ListAudit(static_cast<int>(limit), before));
                Json out = Json::array();
                for (const auto& e : entries) {
                  out.push_back({{"id", e.id},
@@ -226,14 +250,18 @@ void RegisterAdminRoutes(RouteTable& table) {
                                 {"remote", e.remote}});
                }
                const bool more = static_cast<int64_t>(entries.size()) == limit && !entries.empty();
-               WriteJson(ctx, 200, {{"entries", out},
-                                    {"next_before", more ? Json(entries.back().id) : Json(nullptr)}});
+               WriteJson(ctx, 200,
+                         {{"entries", out},
+                          {"next_before", more ? Json(entries.back().id) : Json(nullptr)}});
                return Status::Ok();
              }});
 
   // --- notices ---
-  table.Add({.method = "GET", .pattern = "/api/v1/admin/notices", .roles = kAdmin,
-             .audit_action = "notices.view", .audit_view = true,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/admin/notices",
+             .roles = kAdmin,
+             .audit_action = "notices.view",
+             .audit_view = true,
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(notify::Notifier * notifier, NotifierOf(ctx));
                std::optional<notify::NoticeStatus> status;
@@ -247,14 +275,18 @@ void RegisterAdminRoutes(RouteTable& table) {
                QUELL_ASSIGN_OR_RETURN(auto stats, notifier->GetStats());
                Json out = Json::array();
                for (const auto& n : notices) out.push_back(NoticeJson(n));
-               WriteJson(ctx, 200, {{"notices", out},
-                                    {"stats", {{"pending", stats.pending},
-                                               {"sent", stats.sent},
-                                               {"failed", stats.failed},
-                                               {"held", stats.held}}}});
+               WriteJson(ctx, 200,
+                         {{"notices", out},
+                          {"stats",
+                           {{"pending", stats.pending},
+                            {"sent", stats.sent},
+                            {"failed", stats.failed},
+                            {"held", stats.held}}}});
                return Status::Ok();
              }});
-  table.Add({.method = "POST", .pattern = "/api/v1/admin/notices/{id}/retry", .roles = kAdmin,
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/admin/notices/{id}/retry",
+             .roles = kAdmin,
              .audit_action = "notice.retry",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(notify::Notifier * notifier, NotifierOf(ctx));

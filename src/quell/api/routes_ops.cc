@@ -16,15 +16,14 @@ Json Terms(std::span<const Term> terms) {
 }  // namespace
 
 void RegisterOpsRoutes(RouteTable& table) {
-  table.Add({.method = "GET", .pattern = "/healthz", .is_public = true,
-             .handler = [](Context& ctx) {
-               ctx.res.SetHeader("Content-Type", "application/json");
-               ctx.res.body = R"({"status":"ok"})";
-               return Status::Ok();
-             }});
+  table.Add(
+      {.method = "GET", .pattern = "/healthz", .is_public = true, .handler = [](Context& ctx) {
+         ctx.res.SetHeader("Content-Type", "application/json");
+         ctx.res.body = R"({"status":"ok"})";
+         return Status::Ok();
+       }});
 
-  table.Add({.method = "GET", .pattern = "/readyz", .is_public = true,
-             .handler = [](Context& ctx) {
+  table.Add({.method = "GET", .pattern = "/readyz", .is_public = true, .handler = [](Context& ctx) {
                if (!ctx.ready) return Unavailable("not ready: starting or shutting down");
                auto probe = ctx.services.store.Query("SELECT 1");
                if (!probe) return Unavailable("not ready: the store does not answer");
@@ -33,7 +32,9 @@ void RegisterOpsRoutes(RouteTable& table) {
                return Status::Ok();
              }});
 
-  table.Add({.method = "GET", .pattern = "/metrics", .is_public = true,
+  table.Add({.method = "GET",
+             .pattern = "/metrics",
+             .is_public = true,
              .handler = [](Context& ctx) -> Status {
                if (!ctx.options.metrics_public) {
                  if (!ctx.principal) return Unauthenticated("metrics need an API key or a login");
@@ -46,29 +47,32 @@ void RegisterOpsRoutes(RouteTable& table) {
                return Status::Ok();
              }});
 
-  table.Add({.method = "GET", .pattern = "/api/v1/vocabulary", .is_public = true,
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/vocabulary",
+             .is_public = true,
              .handler = [](Context& ctx) {
-               static const std::string body = Json{{"categories", Terms(Categories())},
-                                                    {"nuisance_kinds", Terms(NuisanceKinds())},
-                                                    {"roles", Terms(Roles())},
-                                                    {"org_kinds", Terms(OrgKinds())}}
-                                                   .dump();
+               static const std::string body = Json{
+                   {"categories", Terms(Categories())},
+                   {"nuisance_kinds", Terms(NuisanceKinds())},
+                   {"roles", Terms(Roles())},
+                   {"org_kinds",
+                    Terms(OrgKinds())}}.dump();
                ctx.res.SetHeader("Content-Type", "application/json");
                ctx.res.body = body;
                return Status::Ok();
              }});
 
-  table.Add({.method = "GET", .pattern = "/api/v1/demo", .is_public = true,
-             .handler = [](Context& ctx) {
-               if (!ctx.options.demo) return NotFound("not running in demo mode");
-               Json accounts = Json::array();
-               for (const DemoAccount& a : ctx.options.demo_accounts) {
-                 accounts.push_back(
-                     {{"username", a.username}, {"password", a.password}, {"role", a.role}});
-               }
-               WriteJson(ctx, 200, {{"demo", true}, {"accounts", accounts}});
-               return Status::Ok();
-             }});
+  table.Add(
+      {.method = "GET", .pattern = "/api/v1/demo", .is_public = true, .handler = [](Context& ctx) {
+         if (!ctx.options.demo) return NotFound("not running in demo mode");
+         Json accounts = Json::array();
+         for (const DemoAccount& a : ctx.options.demo_accounts) {
+           accounts.push_back(
+               {{"username", a.username}, {"password", a.password}, {"role", a.role}});
+         }
+         WriteJson(ctx, 200, {{"demo", true}, {"accounts", accounts}});
+         return Status::Ok();
+       }});
 }
 
 }  // namespace quell::api

@@ -22,8 +22,11 @@ std::string SessionCookie(std::string_view token, int64_t max_age_s, bool secure
 }  // namespace
 
 void RegisterSessionRoutes(RouteTable& table) {
-  table.Add({.method = "POST", .pattern = "/api/v1/session", .is_public = true,
-             .ignore_session = true, .audit_action = "session.login",
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/session",
+             .is_public = true,
+             .ignore_session = true,
+             .audit_action = "session.login",
              .handler = [](Context& ctx) -> Status {
                QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
                QUELL_ASSIGN_OR_RETURN(std::string username, RequireString(body, "username"));
@@ -54,24 +57,27 @@ void RegisterSessionRoutes(RouteTable& table) {
                                                  .org_id = session->user.org_id,
                                                  .org_name = session->user.org_name};
                ctx.audit_target = "user:" + session->user.username;
-               WriteJson(ctx, 200, {{"user", UserJson(session->user)},
-                                    {"csrf_token", session->csrf_token},
-                                    {"expires_at", TimeJson(session->expires_at)}});
+               WriteJson(ctx, 200,
+                         {{"user", UserJson(session->user)},
+                          {"csrf_token", session->csrf_token},
+                          {"expires_at", TimeJson(session->expires_at)}});
                return Status::Ok();
              }});
 
-  table.Add({.method = "GET", .pattern = "/api/v1/session",
-             .handler = [](Context& ctx) -> Status {
+  table.Add({.method = "GET", .pattern = "/api/v1/session", .handler = [](Context& ctx) -> Status {
                if (ctx.session_token.empty()) return Unauthenticated("not logged in");
                QUELL_ASSIGN_OR_RETURN(access::Session s,
                                       ctx.services.accounts.FindSession(ctx.session_token));
-               WriteJson(ctx, 200, {{"user", UserJson(s.user)},
-                                    {"csrf_token", s.csrf_token},
-                                    {"expires_at", TimeJson(s.expires_at)}});
+               WriteJson(ctx, 200,
+                         {{"user", UserJson(s.user)},
+                          {"csrf_token", s.csrf_token},
+                          {"expires_at", TimeJson(s.expires_at)}});
                return Status::Ok();
              }});
 
-  table.Add({.method = "DELETE", .pattern = "/api/v1/session", .audit_action = "session.logout",
+  table.Add({.method = "DELETE",
+             .pattern = "/api/v1/session",
+             .audit_action = "session.logout",
              .handler = [](Context& ctx) -> Status {
                if (ctx.session_token.empty()) return Unauthenticated("not logged in");
                QUELL_RETURN_IF_ERROR(ctx.services.accounts.Logout(ctx.session_token));
@@ -81,8 +87,7 @@ void RegisterSessionRoutes(RouteTable& table) {
              }});
 
   // Who is calling: cheap, for scripts checking their key (and the HTTP benchmark).
-  table.Add({.method = "GET", .pattern = "/api/v1/whoami",
-             .handler = [](Context& ctx) -> Status {
+  table.Add({.method = "GET", .pattern = "/api/v1/whoami", .handler = [](Context& ctx) -> Status {
                const access::Principal& p = *ctx.principal;
                std::string body = R"({"name":")";
                net::AppendJsonEscaped(body, p.name);

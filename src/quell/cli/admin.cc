@@ -29,7 +29,8 @@ Result<Opened> Open(const CommonFlags& flags) {
 }
 
 void AddCommon(CLI::App* sub, CommonFlags* flags) {
-  sub->add_option("--config", flags->config_path, "Configuration file (default: ./quell.toml if present)");
+  sub->add_option("--config", flags->config_path,
+                  "Configuration file (default: ./quell.toml if present)");
   sub->add_option("--data", flags->data_dir, "Data directory (default: ./var)");
 }
 
@@ -83,7 +84,8 @@ void AddAdminCommands(CLI::App& app, Action* action) {
         "create-user", "Create a portal user; prints the password when it is generated");
     AddCommon(sub, flags.get());
     sub->add_option("--username", *username, "Login name")->required();
-    sub->add_option("--role", *role, "citizen, business, carrier, app, data_controller, analyst or admin")
+    sub->add_option("--role", *role,
+                    "citizen, business, carrier, app, data_controller, analyst or admin")
         ->required();
     sub->add_option("--org", *org, "Organisation (created if missing; not for citizen/admin)");
     sub->add_option("--password", *password, "Password (default: generated and printed once)");
@@ -119,10 +121,13 @@ void AddAdminCommands(CLI::App& app, Action* action) {
     CLI::App* sub = admin->add_subcommand(
         "create-key", "Create an API key; prints only the key on standard output (shown once)");
     AddCommon(sub, flags.get());
-    sub->add_option("--role", *role, "carrier, app, business, data_controller or analyst")->required();
-    sub->add_option("--org", *org, "Organisation the key acts for (created if missing)")->required();
+    sub->add_option("--role", *role, "carrier, app, business, data_controller or analyst")
+        ->required();
+    sub->add_option("--org", *org, "Organisation the key acts for (created if missing)")
+        ->required();
     sub->add_option("--label", *label, "What the key is for");
-    sub->add_option("--rate", *rate, "Requests per second (token bucket refill; default from config)");
+    sub->add_option("--rate", *rate,
+                    "Requests per second (token bucket refill; default from config)");
     sub->add_option("--burst", *burst, "Token bucket size (default from config)");
     sub->final_callback([=] {
       *action = [=]() -> int {
@@ -226,9 +231,9 @@ void AddAdminCommands(CLI::App& app, Action* action) {
         auto keys = o->accounts->ListApiKeys();
         if (!keys) return Fail(keys.status());
         for (const auto& k : *keys) {
-          std::cout << k.id << "\t" << k.prefix << "\t" << Name(k.role) << "\t" << k.org_name << "\t"
-                    << (k.revoked_at ? "revoked" : "active") << "\t" << k.uses << "\t" << k.label
-                    << "\n";
+          std::cout << k.id << "\t" << k.prefix << "\t" << Name(k.role) << "\t" << k.org_name
+                    << "\t" << (k.revoked_at ? "revoked" : "active") << "\t" << k.uses << "\t"
+                    << k.label << "\n";
         }
         return kExitOk;
       };

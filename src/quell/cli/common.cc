@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <charconv>
 
 #include "quell/notify/notify.h"
 
@@ -48,15 +48,16 @@ Result<Environment> LoadEnvironment(const CommonFlags& flags) {
   if (level != "trace" && level != "debug" && level != "info" && level != "warn" &&
       level != "error") {
     return InvalidArgument(env.config.Where("log.level") +
-                           ": 'log.level' must be trace, debug, info, warn or error, not '" + level +
-                           "'");
+                           ": 'log.level' must be trace, debug, info, warn or error, not '" +
+                           level + "'");
   }
   return env;
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Environment& env) {
   QUELL_ASSIGN_OR_RETURN(Config section, env.config.GetTable("store"));
-  QUELL_RETURN_IF_ERROR(section.CheckKnownKeys({"synchronous", "busy_timeout", "read_connections"}));
+  QUELL_RETURN_IF_ERROR(
+      section.CheckKnownKeys({"synchronous", "busy_timeout", "read_connections"}));
   store::Options options;
   options.path = env.data_dir + "/quell.db";
   QUELL_ASSIGN_OR_RETURN(options.synchronous, section.GetString("synchronous", "full"));
@@ -79,8 +80,7 @@ Result<std::chrono::seconds> SecondsOption(const Config& section, std::string_vi
                                            std::chrono::seconds def) {
   QUELL_ASSIGN_OR_RETURN(std::chrono::milliseconds d, section.GetDuration(key, def));
   if (d < std::chrono::seconds(1)) {
-    return InvalidArgument(section.Where(key) + ": '" + std::string(key) +
-                           "' must be at least 1s");
+    return InvalidArgument(section.Where(key) + ": '" + std::string(key) + "' must be at least 1s");
   }
   return std::chrono::duration_cast<std::chrono::seconds>(d);
 }
@@ -96,7 +96,8 @@ Result<access::Options> AccessOptions(const Config& config) {
   using std::chrono::milliseconds;
   using std::chrono::seconds;
   QUELL_ASSIGN_OR_RETURN(o.session_ttl, SecondsOption(s, "session_ttl", o.session_ttl));
-  QUELL_ASSIGN_OR_RETURN(int64_t failures, s.GetInt("login_max_failures", o.login_max_failures, 1, 1000));
+  QUELL_ASSIGN_OR_RETURN(int64_t failures,
+                         s.GetInt("login_max_failures", o.login_max_failures, 1, 1000));
   o.login_max_failures = static_cast<int>(failures);
   QUELL_ASSIGN_OR_RETURN(o.login_window, SecondsOption(s, "login_window", o.login_window));
   QUELL_ASSIGN_OR_RETURN(o.key_rate_per_second,
@@ -127,10 +128,9 @@ Status SplitHostPort(std::string_view text, std::string_view what, std::string* 
 
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag) {
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("http"));
-  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_header_bytes",
-                                          "request_timeout", "idle_timeout", "tls_cert", "tls_key",
-                                          "access_log", "web_root", "secure_cookies",
-                                          "metrics_public"}));
+  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys(
+      {"listen", "threads", "max_body_bytes", "max_header_bytes", "request_timeout", "idle_timeout",
+       "tls_cert", "tls_key", "access_log", "web_root", "secure_cookies", "metrics_public"}));
   net::HttpServerOptions o;
   QUELL_ASSIGN_OR_RETURN(std::string listen, s.GetString("listen", "127.0.0.1:8080"));
   if (!listen_flag.empty()) listen = std::string(listen_flag);

@@ -39,7 +39,8 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Environment& env);
 Result<access::Options> AccessOptions(const Config& config);
 
 // "HOST:PORT" (IPv6 hosts in brackets); InvalidArgument naming `what` otherwise.
-Status SplitHostPort(std::string_view text, std::string_view what, std::string* host, uint16_t* port);
+Status SplitHostPort(std::string_view text, std::string_view what, std::string* host,
+                     uint16_t* port);
 
 // HTTP server options from [http]; a non-empty `listen_flag` (--http) wins.
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag);

@@ -59,9 +59,11 @@ Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier
   // Keys are shown once: revoke the previous start's demo key and make a new one.
   QUELL_ASSIGN_OR_RETURN(auto keys, accounts.ListApiKeys());
   for (const auto& k : keys) {
-    if (k.label == kDemoKeyLabel && !k.revoked_at) QUELL_RETURN_IF_ERROR(accounts.RevokeApiKey(k.id));
+    if (k.label == kDemoKeyLabel && !k.revoked_at)
+      QUELL_RETURN_IF_ERROR(accounts.RevokeApiKey(k.id));
   }
-  QUELL_ASSIGN_OR_RETURN(auto key, accounts.CreateApiKey(Role::kCarrier, "Demo Telecom", kDemoKeyLabel));
+  QUELL_ASSIGN_OR_RETURN(auto key,
+                         accounts.CreateApiKey(Role::kCarrier, "Demo Telecom", kDemoKeyLabel));
   seed.carrier_api_key = key.key;
 
   // A first notice in the demo outbox, so the admin's outbox page has content.
@@ -71,7 +73,8 @@ Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier
       QUELL_RETURN_IF_ERROR(
           notifier
               ->Enqueue(notify::Channel::kSms, "+8613800138000", "Welcome",
-                        "Quell demo: notices to citizens and carriers appear in this outbox.", "demo")
+                        "Quell demo: notices to citizens and carriers appear in this outbox.",
+                        "demo")
               .status());
     }
   }

@@ -8,9 +8,10 @@
 #include "quell/cli/common.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Quell: defence against nuisance calls (STIR/SHAKEN, screening, detection, "
-               "reputation, Do-Not-Call registry, complaints, enforcement)",
-               "quell"};
+  CLI::App app{
+      "Quell: defence against nuisance calls (STIR/SHAKEN, screening, detection, "
+      "reputation, Do-Not-Call registry, complaints, enforcement)",
+      "quell"};
   app.set_version_flag("--version", std::string("quell ") + QUELL_VERSION);
   app.require_subcommand(1);
   quell::cli::Action action;

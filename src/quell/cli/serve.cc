@@ -9,8 +9,8 @@
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "quell/api/app.h"
 #include "quell/cli/commands.h"
@@ -49,7 +49,8 @@ Status EnsureAdmin(access::Accounts& accounts) {
   QUELL_ASSIGN_OR_RETURN(int64_t users, accounts.CountUsers());
   if (users > 0) return Status::Ok();
   const std::string password = RandomToken(15);
-  QUELL_RETURN_IF_ERROR(accounts.CreateUser("admin", password, Role::kAdmin, "", "Administrator").status());
+  QUELL_RETURN_IF_ERROR(
+      accounts.CreateUser("admin", password, Role::kAdmin, "", "Administrator").status());
   std::cout << "Created the first administrator. Log in as 'admin' with password: " << password
             << "\n(shown once; change it with `quell admin set-password --username admin`)\n"
             << std::flush;
@@ -59,9 +60,10 @@ Status EnsureAdmin(access::Accounts& accounts) {
 void PrintDemo(const DemoSeed& seed, const std::string& url) {
   std::cout << "\nQuell demo — open " << url << "\n\nDemo accounts (username / password / role):\n";
   for (const auto& a : seed.accounts) {
-    std::cout << "  " << a.username << std::string(12 - std::min<std::size_t>(a.username.size(), 11), ' ')
-              << a.password << std::string(24 - std::min<std::size_t>(a.password.size(), 23), ' ')
-              << a.role << "\n";
+    std::cout << "  " << a.username
+              << std::string(12 - std::min<std::size_t>(a.username.size(), 11), ' ') << a.password
+              << std::string(24 - std::min<std::size_t>(a.password.size(), 23), ' ') << a.role
+              << "\n";
   }
   std::cout << "\nDemo carrier API key (this start only):\n  " << seed.carrier_api_key
             << "\n  curl -H 'Authorization: Bearer " << seed.carrier_api_key << "' " << url
@@ -119,9 +121,10 @@ int Serve(const ServeFlags& flags) {
     auto users = (*accounts)->CountUsers();
     if (!users) return fail(users.status());
     if (*users > 0 && !std::filesystem::exists(marker)) {
-      return fail(FailedPrecondition("--demo refuses to add demo accounts (with published "
-                                     "passwords) to the data directory '" + env->data_dir +
-                                     "', which has accounts of its own; use a fresh --data"));
+      return fail(FailedPrecondition(
+          "--demo refuses to add demo accounts (with published "
+          "passwords) to the data directory '" +
+          env->data_dir + "', which has accounts of its own; use a fresh --data"));
     }
     std::ofstream(marker) << "This data directory holds Quell demo accounts.\n";
     auto s = SeedDemo(**accounts, notifier->get());
@@ -137,10 +140,9 @@ int Serve(const ServeFlags& flags) {
                                           .accounts = **accounts,
                                           .notifier = notifier->get(),
                                           .clock = Clock::Real()});
-  auto server = net::HttpServer::Create(*http_options, [&app](const net::HttpRequest& req,
-                                                              net::HttpResponse& res) {
-    app.Handle(req, res);
-  });
+  auto server = net::HttpServer::Create(
+      *http_options,
+      [&app](const net::HttpRequest& req, net::HttpResponse& res) { app.Handle(req, res); });
   if (!server) return fail(server.status());
   if (Status s = (*notifier)->Start(); !s.ok()) return fail(s);
   if (Status s = (*server)->Start(); !s.ok()) return fail(s);
@@ -169,7 +171,8 @@ int Serve(const ServeFlags& flags) {
       // mistakes before the next restart.
       auto reread = LoadEnvironment(flags.common);
       if (reread) {
-        spdlog::info("SIGHUP: configuration checked; nothing in it is reloadable without a restart yet");
+        spdlog::info(
+            "SIGHUP: configuration checked; nothing in it is reloadable without a restart yet");
       } else {
         spdlog::error("SIGHUP: configuration rejected: {}", reread.status().message());
       }
@@ -200,8 +203,8 @@ void AddServeCommand(CLI::App& app, Action* action) {
     *action = [=]() -> int {
       std::string host;
       uint16_t port = 0;
-      for (const auto& [flag, what] : {std::pair{&flags->http, "HTTP address"},
-                                       std::pair{&flags->sip, "SIP address"}}) {
+      for (const auto& [flag, what] :
+           {std::pair{&flags->http, "HTTP address"}, std::pair{&flags->sip, "SIP address"}}) {
         if (flag->empty()) continue;
         if (Status s = SplitHostPort(*flag, what, &host, &port); !s.ok()) {
           PrintError(s);

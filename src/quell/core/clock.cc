@@ -1,7 +1,7 @@
 #include "quell/core/clock.h"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace quell {
 namespace {
@@ -35,7 +35,8 @@ std::string FormatRfc3339(TimePoint t) {
   gmtime_r(&tt, &tm);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(frac));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(frac));
   return buf;
 }
 

@@ -19,16 +19,26 @@ namespace {
 
 std::string TypeName(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -89,7 +99,8 @@ namespace {
 
 Status WrongType(const Config& c, std::string_view prefix, std::string_view key,
                  std::string_view want, const toml::node& n) {
-  std::string full = prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
+  std::string full =
+      prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
   return InvalidArgument(c.Where(key) + ": '" + full + "' must be " + std::string(want) + ", not " +
                          TypeName(n));
 }
@@ -155,21 +166,29 @@ Result<std::vector<std::string>> Config::GetStringList(std::string_view key,
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  if (i == 0) return InvalidArgument("'" + std::string(text) + "' is not a duration (like 30s, 5m)");
+  if (i == 0)
+    return InvalidArgument("'" + std::string(text) + "' is not a duration (like 30s, 5m)");
   int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + i, n);
   if (ec != std::errc()) return InvalidArgument("'" + std::string(text) + "' is too large");
   const std::string_view unit = text.substr(i);
   int64_t mult;
-  if (unit == "ms") mult = 1;
-  else if (unit == "s" || unit.empty()) mult = 1000;
-  else if (unit == "m") mult = 60'000;
-  else if (unit == "h") mult = 3'600'000;
-  else if (unit == "d") mult = 86'400'000;
+  if (unit == "ms")
+    mult = 1;
+  else if (unit == "s" || unit.empty())
+    mult = 1000;
+  else if (unit == "m")
+    mult = 60'000;
+  else if (unit == "h")
+    mult = 3'600'000;
+  else if (unit == "d")
+    mult = 86'400'000;
   else
-    return InvalidArgument("'" + std::string(text) + "' has an unknown unit (use ms, s, m, h or d)");
+    return InvalidArgument("'" + std::string(text) +
+                           "' has an unknown unit (use ms, s, m, h or d)");
   constexpr int64_t kMaxMs = 100LL * 365 * 86'400'000;
-  if (n > kMaxMs / mult) return InvalidArgument("'" + std::string(text) + "' is too large (at most 100 years)");
+  if (n > kMaxMs / mult)
+    return InvalidArgument("'" + std::string(text) + "' is too large (at most 100 years)");
   return std::chrono::milliseconds(n * mult);
 }
 
@@ -218,7 +237,8 @@ Result<std::vector<Config>> Config::GetTableArray(std::string_view key) const {
     if (!el.is_table()) return WrongType(*this, impl_->prefix, key, "an array of tables", el);
     auto impl = std::make_shared<Impl>(*impl_);
     impl->table = el.as_table();
-    impl->prefix = impl_->prefix.empty() ? std::string(key) : impl_->prefix + "." + std::string(key);
+    impl->prefix =
+        impl_->prefix.empty() ? std::string(key) : impl_->prefix + "." + std::string(key);
     out.push_back(Config(std::shared_ptr<const Impl>(std::move(impl))));
   }
   return out;
@@ -244,13 +264,15 @@ Status CheckTable(const toml::table& t, const std::string& prefix,
                   const std::vector<std::string>& known, const std::string& source,
                   const std::string& outer_prefix) {
   for (const auto& [k, v] : t) {
-    const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const std::string path =
+        prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (Admitted(known, path)) continue;
     if (const toml::table* sub = v.as_table()) {
       // A table is admitted if any known key lies beneath it.
       bool parent = false;
       for (const std::string& kk : known) {
-        if (kk.size() > path.size() && kk.compare(0, path.size(), path) == 0 && kk[path.size()] == '.') {
+        if (kk.size() > path.size() && kk.compare(0, path.size(), path) == 0 &&
+            kk[path.size()] == '.') {
           parent = true;
           break;
         }
@@ -261,8 +283,8 @@ Status CheckTable(const toml::table& t, const std::string& prefix,
       }
     }
     const std::string full = outer_prefix.empty() ? path : outer_prefix + "." + path;
-    return InvalidArgument(source + ":" + std::to_string(v.source().begin.line) + ": unknown key '" +
-                           full + "'");
+    return InvalidArgument(source + ":" + std::to_string(v.source().begin.line) +
+                           ": unknown key '" + full + "'");
   }
   return Status::Ok();
 }

@@ -41,8 +41,10 @@ Counter GetCounter(std::string_view name, std::string_view help, const Labels& l
   std::lock_guard lock(g.mu);
   auto& fam = g.counters[std::string(name)];
   if (!fam) {
-    fam = &prometheus::BuildCounter().Name(std::string(name)).Help(std::string(help)).Register(
-        *g.registry);
+    fam = &prometheus::BuildCounter()
+               .Name(std::string(name))
+               .Help(std::string(help))
+               .Register(*g.registry);
   }
   return Counter(&fam->Add(labels));
 }
@@ -52,8 +54,10 @@ Gauge GetGauge(std::string_view name, std::string_view help, const Labels& label
   std::lock_guard lock(g.mu);
   auto& fam = g.gauges[std::string(name)];
   if (!fam) {
-    fam = &prometheus::BuildGauge().Name(std::string(name)).Help(std::string(help)).Register(
-        *g.registry);
+    fam = &prometheus::BuildGauge()
+               .Name(std::string(name))
+               .Help(std::string(help))
+               .Register(*g.registry);
   }
   return Gauge(&fam->Add(labels));
 }
@@ -64,8 +68,10 @@ Histogram GetHistogram(std::string_view name, std::string_view help,
   std::lock_guard lock(g.mu);
   auto& fam = g.histograms[std::string(name)];
   if (!fam) {
-    fam = &prometheus::BuildHistogram().Name(std::string(name)).Help(std::string(help)).Register(
-        *g.registry);
+    fam = &prometheus::BuildHistogram()
+               .Name(std::string(name))
+               .Help(std::string(help))
+               .Register(*g.registry);
   }
   return Histogram(&fam->Add(labels, prometheus::Histogram::BucketBoundaries(buckets)));
 }

@@ -34,23 +34,35 @@ std::string Quote(std::string_view s) {
 
 std::string_view ParseErrorReason(PhoneNumberUtil::ErrorType e) {
   switch (e) {
-    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR: return "unknown country calling code";
-    case PhoneNumberUtil::NOT_A_NUMBER: return "not a phone number";
-    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD: return "too short after the international prefix";
-    case PhoneNumberUtil::TOO_SHORT_NSN: return "too short";
-    case PhoneNumberUtil::TOO_LONG_NSN: return "too long";
-    default: return "cannot be parsed";
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return "unknown country calling code";
+    case PhoneNumberUtil::NOT_A_NUMBER:
+      return "not a phone number";
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+      return "too short after the international prefix";
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return "too short";
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return "too long";
+    default:
+      return "cannot be parsed";
   }
 }
 
 std::string_view PossibleReason(PhoneNumberUtil::ValidationResult r) {
   switch (r) {
-    case PhoneNumberUtil::INVALID_COUNTRY_CODE: return "unknown country calling code";
-    case PhoneNumberUtil::TOO_SHORT: return "too short";
-    case PhoneNumberUtil::TOO_LONG: return "too long";
-    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY: return "a local number without its area code";
-    case PhoneNumberUtil::INVALID_LENGTH: return "wrong length for its country";
-    default: return "not possible";
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+      return "unknown country calling code";
+    case PhoneNumberUtil::TOO_SHORT:
+      return "too short";
+    case PhoneNumberUtil::TOO_LONG:
+      return "too long";
+    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
+      return "a local number without its area code";
+    case PhoneNumberUtil::INVALID_LENGTH:
+      return "wrong length for its country";
+    default:
+      return "not possible";
   }
 }
 
@@ -59,8 +71,8 @@ Result<Proto> ParseProto(std::string_view input, std::string_view region) {
   Proto pn;
   const auto err = Util().Parse(std::string(input), std::string(region), &pn);
   if (err != PhoneNumberUtil::NO_PARSING_ERROR) {
-    return InvalidArgument(Quote(input) + " is not a valid number for region " + std::string(region) +
-                           ": " + std::string(ParseErrorReason(err)));
+    return InvalidArgument(Quote(input) + " is not a valid number for region " +
+                           std::string(region) + ": " + std::string(ParseErrorReason(err)));
   }
   return pn;
 }
@@ -86,18 +98,30 @@ Proto ProtoOf(uint64_t compact) {
 
 std::string_view NumberTypeName(NumberType t) {
   switch (t) {
-    case NumberType::kFixedLine: return "fixed_line";
-    case NumberType::kMobile: return "mobile";
-    case NumberType::kFixedLineOrMobile: return "fixed_line_or_mobile";
-    case NumberType::kTollFree: return "toll_free";
-    case NumberType::kPremiumRate: return "premium_rate";
-    case NumberType::kSharedCost: return "shared_cost";
-    case NumberType::kVoip: return "voip";
-    case NumberType::kPersonalNumber: return "personal_number";
-    case NumberType::kPager: return "pager";
-    case NumberType::kUan: return "uan";
-    case NumberType::kVoicemail: return "voicemail";
-    case NumberType::kUnknown: return "unknown";
+    case NumberType::kFixedLine:
+      return "fixed_line";
+    case NumberType::kMobile:
+      return "mobile";
+    case NumberType::kFixedLineOrMobile:
+      return "fixed_line_or_mobile";
+    case NumberType::kTollFree:
+      return "toll_free";
+    case NumberType::kPremiumRate:
+      return "premium_rate";
+    case NumberType::kSharedCost:
+      return "shared_cost";
+    case NumberType::kVoip:
+      return "voip";
+    case NumberType::kPersonalNumber:
+      return "personal_number";
+    case NumberType::kPager:
+      return "pager";
+    case NumberType::kUan:
+      return "uan";
+    case NumberType::kVoicemail:
+      return "voicemail";
+    case NumberType::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -136,7 +160,9 @@ Result<PhoneNumber> PhoneNumber::FromCompact(uint64_t compact) {
   return PhoneNumber(compact);
 }
 
-std::string PhoneNumber::E164() const { return empty() ? std::string() : "+" + std::to_string(compact_); }
+std::string PhoneNumber::E164() const {
+  return empty() ? std::string() : "+" + std::to_string(compact_);
+}
 
 int PhoneNumber::CountryCode() const { return empty() ? 0 : ProtoOf(compact_).country_code(); }
 
@@ -157,18 +183,30 @@ std::string PhoneNumber::International() const {
 NumberType PhoneNumber::Type() const {
   if (empty()) return NumberType::kUnknown;
   switch (Util().GetNumberType(ProtoOf(compact_))) {
-    case PhoneNumberUtil::FIXED_LINE: return NumberType::kFixedLine;
-    case PhoneNumberUtil::MOBILE: return NumberType::kMobile;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return NumberType::kFixedLineOrMobile;
-    case PhoneNumberUtil::TOLL_FREE: return NumberType::kTollFree;
-    case PhoneNumberUtil::PREMIUM_RATE: return NumberType::kPremiumRate;
-    case PhoneNumberUtil::SHARED_COST: return NumberType::kSharedCost;
-    case PhoneNumberUtil::VOIP: return NumberType::kVoip;
-    case PhoneNumberUtil::PERSONAL_NUMBER: return NumberType::kPersonalNumber;
-    case PhoneNumberUtil::PAGER: return NumberType::kPager;
-    case PhoneNumberUtil::UAN: return NumberType::kUan;
-    case PhoneNumberUtil::VOICEMAIL: return NumberType::kVoicemail;
-    default: return NumberType::kUnknown;
+    case PhoneNumberUtil::FIXED_LINE:
+      return NumberType::kFixedLine;
+    case PhoneNumberUtil::MOBILE:
+      return NumberType::kMobile;
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+      return NumberType::kFixedLineOrMobile;
+    case PhoneNumberUtil::TOLL_FREE:
+      return NumberType::kTollFree;
+    case PhoneNumberUtil::PREMIUM_RATE:
+      return NumberType::kPremiumRate;
+    case PhoneNumberUtil::SHARED_COST:
+      return NumberType::kSharedCost;
+    case PhoneNumberUtil::VOIP:
+      return NumberType::kVoip;
+    case PhoneNumberUtil::PERSONAL_NUMBER:
+      return NumberType::kPersonalNumber;
+    case PhoneNumberUtil::PAGER:
+      return NumberType::kPager;
+    case PhoneNumberUtil::UAN:
+      return NumberType::kUan;
+    case PhoneNumberUtil::VOICEMAIL:
+      return NumberType::kVoicemail;
+    default:
+      return NumberType::kUnknown;
   }
 }
 

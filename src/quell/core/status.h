@@ -23,17 +23,17 @@ namespace quell {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // the caller sent something wrong; retrying the same will fail
-  kNotFound,           // the thing named does not exist
-  kAlreadyExists,      // a create collided with an existing thing
-  kUnauthenticated,    // no or bad credentials
-  kPermissionDenied,   // credentials fine, not allowed
-  kResourceExhausted,  // rate limit or quota; retry later
-  kFailedPrecondition, // the system is not in a state where this can run
-  kPayloadTooLarge,    // the input exceeds a configured size limit
-  kUnavailable,        // transient: a peer or resource is down; retry
-  kDeadlineExceeded,   // took too long
-  kInternal,           // our bug or an environment failure; never leaks details to clients
+  kInvalidArgument,     // the caller sent something wrong; retrying the same will fail
+  kNotFound,            // the thing named does not exist
+  kAlreadyExists,       // a create collided with an existing thing
+  kUnauthenticated,     // no or bad credentials
+  kPermissionDenied,    // credentials fine, not allowed
+  kResourceExhausted,   // rate limit or quota; retry later
+  kFailedPrecondition,  // the system is not in a state where this can run
+  kPayloadTooLarge,     // the input exceeds a configured size limit
+  kUnavailable,         // transient: a peer or resource is down; retry
+  kDeadlineExceeded,    // took too long
+  kInternal,            // our bug or an environment failure; never leaks details to clients
 };
 
 // Short stable name of a code ("invalid_argument"), used in REST error bodies.
@@ -65,10 +65,14 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
-inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+inline Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
 inline Status PermissionDenied(std::string m) {
   return {StatusCode::kPermissionDenied, std::move(m)};
 }
@@ -78,7 +82,9 @@ inline Status ResourceExhausted(std::string m) {
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
-inline Status PayloadTooLarge(std::string m) { return {StatusCode::kPayloadTooLarge, std::move(m)}; }
+inline Status PayloadTooLarge(std::string m) {
+  return {StatusCode::kPayloadTooLarge, std::move(m)};
+}
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status DeadlineExceeded(std::string m) {
   return {StatusCode::kDeadlineExceeded, std::move(m)};
@@ -108,10 +114,10 @@ class [[nodiscard]] Result : public tl::expected<T, Status> {
 #define QUELL_CONCAT_(a, b) QUELL_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function if `expr` is not OK.
-#define QUELL_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::quell::Status quell_status_ = (expr);          \
-    if (!quell_status_.ok()) return quell_status_;   \
+#define QUELL_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::quell::Status quell_status_ = (expr);        \
+    if (!quell_status_.ok()) return quell_status_; \
   } while (0)
 
 // `QUELL_ASSIGN_OR_RETURN(auto x, F());` declares x from F()'s value or returns its error.

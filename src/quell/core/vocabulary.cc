@@ -70,7 +70,9 @@ std::string_view Name(NuisanceKind k) { return TermOf(k).name; }
 std::string_view Name(Role r) { return TermOf(r).name; }
 std::string_view Name(OrgKind o) { return TermOf(o).name; }
 
-std::optional<Category> ParseCategory(std::string_view n) { return ParseIn<Category>(kCategories, n); }
+std::optional<Category> ParseCategory(std::string_view n) {
+  return ParseIn<Category>(kCategories, n);
+}
 std::optional<NuisanceKind> ParseNuisanceKind(std::string_view n) {
   return ParseIn<NuisanceKind>(kNuisanceKinds, n);
 }
@@ -79,13 +81,19 @@ std::optional<OrgKind> ParseOrgKind(std::string_view n) { return ParseIn<OrgKind
 
 std::optional<OrgKind> OrgKindForRole(Role r) {
   switch (r) {
-    case Role::kCarrier: return OrgKind::kCarrier;
-    case Role::kBusiness: return OrgKind::kBusiness;
-    case Role::kApp: return OrgKind::kAppVendor;
-    case Role::kAnalyst: return OrgKind::kAgency;
-    case Role::kDataController: return OrgKind::kDataController;
+    case Role::kCarrier:
+      return OrgKind::kCarrier;
+    case Role::kBusiness:
+      return OrgKind::kBusiness;
+    case Role::kApp:
+      return OrgKind::kAppVendor;
+    case Role::kAnalyst:
+      return OrgKind::kAgency;
+    case Role::kDataController:
+      return OrgKind::kDataController;
     case Role::kCitizen:
-    case Role::kAdmin: return std::nullopt;
+    case Role::kAdmin:
+      return std::nullopt;
   }
   return std::nullopt;
 }

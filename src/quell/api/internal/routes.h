@@ -69,7 +69,7 @@ class RouteTable {
 // Route groups, one per domain file.
 void RegisterOpsRoutes(RouteTable& table);      // routes_ops.cc: health, metrics, vocabulary
 void RegisterSessionRoutes(RouteTable& table);  // routes_session.cc: login, logout, whoami
-void RegisterAdminRoutes(RouteTable& table);    // routes_admin.cc: users, orgs, keys, audit, notices
+void RegisterAdminRoutes(RouteTable& table);  // routes_admin.cc: users, orgs, keys, audit, notices
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);
