@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "quell/shaken/base64url.h"
+#include "quell/shaken/internal/quote.h"
 
 namespace quell::shaken {
 namespace {
@@ -25,16 +26,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string Shown(std::string_view s) {
-  constexpr std::size_t kShown = 60;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    out.push_back(c >= 0x20 && c < 0x7f ? s[i] : '?');
-  }
-  if (s.size() > kShown) out += "...";
-  return out + "\"";
-}
+std::string Shown(std::string_view s) { return internal::QuoteUntrusted(s, 60); }
 
 Status CheckJws(std::string_view jws) {
   std::size_t segments = 1;

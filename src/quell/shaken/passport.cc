@@ -2,6 +2,7 @@
 
 #include "quell/shaken/base64url.h"
 #include "quell/shaken/internal/json.h"
+#include "quell/shaken/internal/quote.h"
 
 namespace quell::shaken {
 namespace {
@@ -10,16 +11,7 @@ using internal::JsonValue;
 
 constexpr std::string_view kShaken = "shaken";
 
-std::string Quote(std::string_view s) {
-  constexpr std::size_t kShown = 40;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    out.push_back(c >= 0x20 && c < 0x7f ? s[i] : '?');
-  }
-  if (s.size() > kShown) out += "...";
-  return out + "\"";
-}
+std::string Quote(std::string_view s) { return internal::QuoteUntrusted(s, 40); }
 
 Status CheckIat(int64_t iat) {
   if (iat < 1 || iat > kMaxIat) {
