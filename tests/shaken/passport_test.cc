@@ -130,7 +130,7 @@ TEST(PassportTest, EncodeRejectsIncompleteShakenClaims) {
   expect_error(p, "iat");
   p = ShakenExample();
   p.claims.orig_tn.clear();
-  expect_error(p, "orig.tn");
+  expect_error(p, "orig has neither");
   p = ShakenExample();
   p.claims.dest_tn.clear();
   expect_error(p, "dest");
@@ -233,7 +233,7 @@ TEST(PassportTest, DecodeRejectsBadClaims) {
   ExpectDecodeError(Jws(h, ClaimsWith(R"({"tn":"12155550121"})", R"({"tn":12155550121})")),
                     "orig: \"tn\" must be a string");
   ExpectDecodeError(Jws(h, ClaimsWith(R"({"tn":"12155550121"})", R"({"uri":"sip:a@b"})")),
-                    "orig.uri is not supported");
+                    "orig.tn is required for ppt shaken");
   ExpectDecodeError(Jws(h, ClaimsWith(R"({"tn":"12155550121"})", R"({"tn":"1215 5550121"})")),
                     "orig.tn: telephone number");
   ExpectDecodeError(Jws(h, ClaimsWith(R"(["12155550131"])", R"("12155550131")")),
@@ -260,6 +260,96 @@ TEST(PassportTest, ValidateShakenPolicy) {
   p.claims.dest_tn.clear();
   p.claims.dest_uri = {"sip:a@b"};
   EXPECT_NE(ValidateShaken(p).message().find("dest.tn"), std::string::npos);
+}
+
+// RFC 8946 §3's example "div" PASSporT, in canonical form.
+TEST(PassportTest, DivRfc8946ByteExactAndRoundTrip) {
+  Passport p;
+  p.header.ppt = "div";
+  p.header.x5u = "https://www.example.com/cert.cer";
+  p.claims.dest_tn = {"12155551214"};
+  p.claims.div_tn = "12155551213";
+  p.claims.iat = 1443208345;
+  p.claims.orig_tn = "12155551212";
+  auto header = EncodeHeaderJson(p.header);
+  auto claims = EncodeClaimsJson(p.claims, "div");
+  ASSERT_TRUE(header.has_value() && claims.has_value()) << claims.status().ToString();
+  EXPECT_EQ(
+      *header,
+      R"({"alg":"ES256","ppt":"div","typ":"passport","x5u":"https://www.example.com/cert.cer"})");
+  EXPECT_EQ(*claims,
+            R"({"dest":{"tn":["12155551214"]},"div":{"tn":"12155551213"},"iat":1443208345,)"
+            R"("orig":{"tn":"12155551212"}})");
+  auto decoded = DecodeCompactJws(Jws(*header, *claims));
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->passport.claims.div_tn, "12155551213");
+  EXPECT_TRUE(ValidateDiv(decoded->passport).ok());
+  EXPECT_FALSE(ValidateShaken(decoded->passport).ok());
+
+  Passport no_div = p;
+  no_div.claims.div_tn.clear();
+  EXPECT_NE(EncodeClaimsJson(no_div.claims, "div").status().message().find("div is required"),
+            std::string::npos);
+  Passport two_dest = p;
+  two_dest.claims.dest_tn.push_back("12155551215");
+  EXPECT_NE(ValidateDiv(two_dest).message().find("exactly one dest.tn"), std::string::npos);
+  ExpectDecodeError(Jws(*header, R"({"dest":{"tn":["1"]},"div":{},"iat":1,"orig":{"tn":"2"}})"),
+                    "div has neither a tn nor a uri");
+  ExpectDecodeError(
+      Jws(*header, R"({"dest":{"tn":["1"]},"div":{"tn":"x"},"iat":1,"orig":{"tn":"2"}})"),
+      "div.tn: telephone number");
+}
+
+// Rich Call Data (RFC 9795) beside the SHAKEN claims, as ATIS-1000094 carries it.
+TEST(PassportTest, RichCallDataRoundTrip) {
+  Passport p = ShakenExample();
+  p.claims.rcd.nam = "Acme Bank 客服";
+  p.claims.rcd.icn = "https://acme.example/logo.png";
+  p.claims.crn = "Card fraud alert";
+  auto claims = EncodeClaimsJson(p.claims, "shaken");
+  ASSERT_TRUE(claims.has_value()) << claims.status().ToString();
+  EXPECT_EQ(*claims, R"({"attest":"A","crn":"Card fraud alert","dest":{"tn":["12155550131"]},)"
+                     R"("iat":1443208345,"orig":{"tn":"12155550121"},)"
+                     R"("origid":"123e4567-e89b-12d3-a456-426655440000",)"
+                     R"("rcd":{"icn":"https://acme.example/logo.png","nam":"Acme Bank 客服"}})");
+  auto decoded = DecodeCompactJws(Jws(kShakenHeaderJson, *claims));
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->passport.claims.rcd, p.claims.rcd);
+  EXPECT_EQ(decoded->passport.claims.crn, "Card fraud alert");
+  EXPECT_TRUE(ValidateShaken(decoded->passport).ok());
+
+  // ppt "rcd" needs a name; unknown rcd members (jcd, rcdi digests) are ignored.
+  Passport rcd_only = p;
+  rcd_only.header.ppt = "rcd";
+  rcd_only.claims.rcd.nam.clear();
+  EXPECT_FALSE(EncodeClaimsJson(rcd_only.claims, "rcd").has_value());
+  ExpectDecodeError(Jws(kShakenHeaderJson, ClaimsWith("\"origid\"", R"("rcd":{"nam":7},"origid")")),
+                    "rcd: \"nam\" must be a string");
+  EXPECT_TRUE(
+      DecodeCompactJws(Jws(kShakenHeaderJson,
+                           ClaimsWith("\"origid\"", R"("rcd":{"jcd":[],"nam":"x"},"origid")")))
+          .has_value());
+}
+
+// A base PASSporT may name its originator by URI (RFC 8225 §5.2.1); SHAKEN may not.
+TEST(PassportTest, OrigUriForBasePassportOnly) {
+  Passport p;
+  p.header.ppt.clear();
+  p.header.x5u = "https://cert.example.org/passport.cer";
+  p.claims.dest_uri = {"sip:alice@example.com"};
+  p.claims.iat = 1471375418;
+  p.claims.orig_uri = "sip:bob@example.com";
+  auto claims = EncodeClaimsJson(p.claims, "");
+  ASSERT_TRUE(claims.has_value()) << claims.status().ToString();
+  EXPECT_EQ(*claims, R"({"dest":{"uri":["sip:alice@example.com"]},"iat":1471375418,)"
+                     R"("orig":{"uri":"sip:bob@example.com"}})");
+  auto decoded =
+      DecodeCompactJws(Jws(R"({"alg":"ES256","typ":"passport","x5u":"https://x"})", *claims));
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->passport.claims.orig_uri, "sip:bob@example.com");
+  p.claims.orig_tn = "12155551212";
+  EXPECT_NE(EncodeClaimsJson(p.claims, "").status().message().find("both a tn and a uri"),
+            std::string::npos);
 }
 
 }  // namespace

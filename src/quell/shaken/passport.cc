@@ -10,6 +10,8 @@ namespace {
 using internal::JsonValue;
 
 constexpr std::string_view kShaken = "shaken";
+constexpr std::string_view kDiv = "div";
+constexpr std::string_view kRcd = "rcd";
 
 std::string Quote(std::string_view s) { return internal::QuoteUntrusted(s, 40); }
 
@@ -31,14 +33,27 @@ Result<Attestation> ParseAttestation(std::string_view s) {
 // Shared by encoder and decoder so that whatever decodes also encodes.
 Status CheckClaimsShape(const PassportClaims& c, std::string_view ppt) {
   QUELL_RETURN_IF_ERROR(CheckIat(c.iat));
-  if (c.orig_tn.empty()) return InvalidArgument("orig.tn is missing or empty");
+  if (c.orig_tn.empty() && c.orig_uri.empty()) {
+    return InvalidArgument("orig has neither a tn nor a uri");
+  }
+  if (!c.orig_tn.empty() && !c.orig_uri.empty()) {
+    return InvalidArgument("orig has both a tn and a uri; RFC 8225 §5.2.1 allows one");
+  }
   if (c.dest_tn.empty() && c.dest_uri.empty()) {
     return InvalidArgument("dest has neither a tn nor a uri");
+  }
+  if (!c.div_tn.empty() && !c.div_uri.empty()) {
+    return InvalidArgument("div has both a tn and a uri; RFC 8946 §3 allows one");
   }
   if (ppt == kShaken) {
     if (c.attest == Attestation::kNone) return InvalidArgument("attest is required for ppt shaken");
     if (c.origid.empty()) return InvalidArgument("origid is required for ppt shaken");
+    if (c.orig_tn.empty()) return InvalidArgument("orig.tn is required for ppt shaken");
   }
+  if (ppt == kDiv && c.div_tn.empty() && c.div_uri.empty()) {
+    return InvalidArgument("div is required for ppt div");
+  }
+  if (ppt == kRcd && c.rcd.nam.empty()) return InvalidArgument("rcd.nam is required for ppt rcd");
   return Status::Ok();
 }
 
@@ -114,6 +129,41 @@ Result<PassportHeader> DecodeHeader(const JsonValue& h) {
   return out;
 }
 
+// RFC 8946 "div" and RFC 9795 "rcd" / "crn"; all optional here, required by ppt
+// in CheckClaimsShape.
+Status DecodeDivAndRcd(const JsonValue& c, PassportClaims* out) {
+  constexpr std::string_view kWhere = "PASSporT claims";
+  QUELL_ASSIGN_OR_RETURN(auto div, Member(c, kWhere, "div", JsonValue::Type::kObject, false));
+  if (div != nullptr) {
+    QUELL_ASSIGN_OR_RETURN(auto tn, Member(*div, "div", "tn", JsonValue::Type::kString, false));
+    QUELL_ASSIGN_OR_RETURN(auto uri, Member(*div, "div", "uri", JsonValue::Type::kString, false));
+    if (tn == nullptr && uri == nullptr) {
+      return InvalidArgument("PASSporT claims: div has neither a tn nor a uri");
+    }
+    if (tn != nullptr) {
+      auto canonical = CanonicalizeTn(tn->text);
+      if (!canonical) return canonical.status().WithContext("PASSporT claims: div.tn");
+      out->div_tn = std::move(*canonical);
+    }
+    if (uri != nullptr) out->div_uri = uri->text;
+  }
+  QUELL_ASSIGN_OR_RETURN(auto rcd, Member(c, kWhere, "rcd", JsonValue::Type::kObject, false));
+  if (rcd != nullptr) {
+    struct Field {
+      std::string_view name;
+      std::string* target;
+    };
+    for (const Field& f : {Field{"nam", &out->rcd.nam}, Field{"apn", &out->rcd.apn},
+                           Field{"icn", &out->rcd.icn}, Field{"jcl", &out->rcd.jcl}}) {
+      QUELL_ASSIGN_OR_RETURN(auto v, Member(*rcd, "rcd", f.name, JsonValue::Type::kString, false));
+      if (v != nullptr) *f.target = v->text;
+    }
+  }
+  QUELL_ASSIGN_OR_RETURN(auto crn, Member(c, kWhere, "crn", JsonValue::Type::kString, false));
+  if (crn != nullptr) out->crn = crn->text;
+  return Status::Ok();
+}
+
 Result<PassportClaims> DecodeClaims(const JsonValue& c, std::string_view ppt) {
   constexpr std::string_view kWhere = "PASSporT claims";
   PassportClaims out;
@@ -126,13 +176,19 @@ Result<PassportClaims> DecodeClaims(const JsonValue& c, std::string_view ppt) {
   out.iat = iat->integer;
 
   QUELL_ASSIGN_OR_RETURN(auto orig, Member(c, kWhere, "orig", JsonValue::Type::kObject, true));
-  if (orig->Find("tn") == nullptr && orig->Find("uri") != nullptr) {
-    return InvalidArgument("PASSporT claims: orig.uri is not supported, orig.tn is required");
+  QUELL_ASSIGN_OR_RETURN(auto orig_tn,
+                         Member(*orig, "orig", "tn", JsonValue::Type::kString, false));
+  QUELL_ASSIGN_OR_RETURN(auto orig_uri,
+                         Member(*orig, "orig", "uri", JsonValue::Type::kString, false));
+  if (orig_tn != nullptr) {
+    auto tn = CanonicalizeTn(orig_tn->text);
+    if (!tn) return tn.status().WithContext("PASSporT claims: orig.tn");
+    out.orig_tn = std::move(*tn);
   }
-  QUELL_ASSIGN_OR_RETURN(auto orig_tn, Member(*orig, "orig", "tn", JsonValue::Type::kString, true));
-  auto tn = CanonicalizeTn(orig_tn->text);
-  if (!tn) return tn.status().WithContext("PASSporT claims: orig.tn");
-  out.orig_tn = std::move(*tn);
+  if (orig_uri != nullptr) {
+    if (orig_uri->text.empty()) return InvalidArgument("PASSporT claims: orig.uri is empty");
+    out.orig_uri = orig_uri->text;
+  }
 
   QUELL_ASSIGN_OR_RETURN(auto dest, Member(c, kWhere, "dest", JsonValue::Type::kObject, true));
   QUELL_ASSIGN_OR_RETURN(auto dest_tn, Member(*dest, "dest", "tn", JsonValue::Type::kArray, false));
@@ -154,6 +210,7 @@ Result<PassportClaims> DecodeClaims(const JsonValue& c, std::string_view ppt) {
   }
   QUELL_ASSIGN_OR_RETURN(auto origid, Member(c, kWhere, "origid", JsonValue::Type::kString, false));
   if (origid != nullptr) out.origid = origid->text;
+  QUELL_RETURN_IF_ERROR(DecodeDivAndRcd(c, &out));
 
   Status shape = CheckClaimsShape(out, ppt);
   if (!shape.ok()) return shape.WithContext(std::string(kWhere));
@@ -219,12 +276,36 @@ Result<std::string> EncodeClaimsJson(const PassportClaims& claims, std::string_v
   }
   c.Add("dest", std::move(dest));
   c.Add("iat", JsonValue::Int(claims.iat));
-  auto orig_tn = CanonicalizeTn(claims.orig_tn);
-  if (!orig_tn) return orig_tn.status().WithContext("PASSporT claims: orig.tn");
   JsonValue orig = JsonValue::Object();
-  orig.Add("tn", JsonValue::String(std::move(*orig_tn)));
+  if (!claims.orig_tn.empty()) {
+    auto orig_tn = CanonicalizeTn(claims.orig_tn);
+    if (!orig_tn) return orig_tn.status().WithContext("PASSporT claims: orig.tn");
+    orig.Add("tn", JsonValue::String(std::move(*orig_tn)));
+  } else {
+    orig.Add("uri", JsonValue::String(claims.orig_uri));
+  }
   c.Add("orig", std::move(orig));
   if (!claims.origid.empty()) c.Add("origid", JsonValue::String(claims.origid));
+  if (!claims.div_tn.empty() || !claims.div_uri.empty()) {
+    JsonValue div = JsonValue::Object();
+    if (!claims.div_tn.empty()) {
+      auto div_tn = CanonicalizeTn(claims.div_tn);
+      if (!div_tn) return div_tn.status().WithContext("PASSporT claims: div.tn");
+      div.Add("tn", JsonValue::String(std::move(*div_tn)));
+    } else {
+      div.Add("uri", JsonValue::String(claims.div_uri));
+    }
+    c.Add("div", std::move(div));
+  }
+  if (!claims.rcd.empty()) {
+    JsonValue rcd = JsonValue::Object();
+    if (!claims.rcd.nam.empty()) rcd.Add("nam", JsonValue::String(claims.rcd.nam));
+    if (!claims.rcd.apn.empty()) rcd.Add("apn", JsonValue::String(claims.rcd.apn));
+    if (!claims.rcd.icn.empty()) rcd.Add("icn", JsonValue::String(claims.rcd.icn));
+    if (!claims.rcd.jcl.empty()) rcd.Add("jcl", JsonValue::String(claims.rcd.jcl));
+    c.Add("rcd", std::move(rcd));
+  }
+  if (!claims.crn.empty()) c.Add("crn", JsonValue::String(claims.crn));
   return internal::WriteCanonicalJson(c);
 }
 
@@ -272,7 +353,9 @@ Result<DecodedPassport> DecodeCompactJws(std::string_view jws) {
   return out;
 }
 
-Status ValidateShaken(const Passport& p) {
+namespace {
+
+Status ValidateAlgTyp(const Passport& p) {
   if (p.header.alg != "ES256") {
     return InvalidArgument("PASSporT alg " + Quote(p.header.alg) +
                            " is not supported; SHAKEN uses ES256");
@@ -280,6 +363,28 @@ Status ValidateShaken(const Passport& p) {
   if (p.header.typ != "passport") {
     return InvalidArgument("PASSporT typ " + Quote(p.header.typ) + " is not \"passport\"");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateDiv(const Passport& p) {
+  QUELL_RETURN_IF_ERROR(ValidateAlgTyp(p));
+  if (p.header.ppt != kDiv) {
+    return InvalidArgument("PASSporT ppt " + Quote(p.header.ppt) + " is not \"div\"");
+  }
+  if (p.header.x5u.empty()) return InvalidArgument("PASSporT x5u is empty");
+  if (p.claims.orig_tn.empty()) return InvalidArgument("div PASSporT orig.tn is missing");
+  if (p.claims.dest_tn.size() != 1) {
+    return InvalidArgument("div PASSporT must have exactly one dest.tn, has " +
+                           std::to_string(p.claims.dest_tn.size()));
+  }
+  if (p.claims.div_tn.empty()) return InvalidArgument("div PASSporT div.tn is missing");
+  return Status::Ok();
+}
+
+Status ValidateShaken(const Passport& p) {
+  QUELL_RETURN_IF_ERROR(ValidateAlgTyp(p));
   if (p.header.ppt != kShaken) {
     return InvalidArgument("PASSporT ppt " + Quote(p.header.ppt) + " is not \"shaken\"");
   }

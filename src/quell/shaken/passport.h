@@ -49,14 +49,35 @@ struct PassportHeader {
   std::string x5u;             // HTTPS URL of the signer's certificate
 };
 
-// The claims (RFC 8225 §5, RFC 8588 §4). Unset optional claims are omitted.
+// Rich Call Data (RFC 9795 §6): what the called party's phone may show. Carried
+// in a ppt "rcd" PASSporT or, as ATIS-1000094 does, beside the SHAKEN claims.
+// Empty members are omitted; jCard ("jcd") and the "rcdi" integrity digests are
+// not modelled: a decoder ignores them (their content is a separate fetch).
+struct RichCallData {
+  std::string nam;  // caller's display name, e.g. "Acme Bank 客服"
+  std::string apn;  // alternate presentation number
+  std::string icn;  // HTTPS URL of the caller's logo
+  std::string jcl;  // HTTPS URL of a jCard
+  bool empty() const { return nam.empty() && apn.empty() && icn.empty() && jcl.empty(); }
+  friend bool operator==(const RichCallData&, const RichCallData&) = default;
+};
+
+// The claims (RFC 8225 §5, RFC 8588 §4, RFC 8946 §3, RFC 9795). Unset optional
+// claims are omitted.
 struct PassportClaims {
   Attestation attest = Attestation::kNone;
   std::vector<std::string> dest_tn;   // "dest":{"tn":[...]}
-  std::vector<std::string> dest_uri;  // "dest":{"uri":[...]}, base PASSporT only
+  std::vector<std::string> dest_uri;  // "dest":{"uri":[...]}, not with ppt shaken
   int64_t iat = 0;                    // NumericDate, seconds since the epoch
   std::string orig_tn;                // "orig":{"tn":...}
+  std::string orig_uri;               // "orig":{"uri":...}, base PASSporT only (no tn)
   std::string origid;                 // RFC 8588 opaque (UUID) origination id
+  // RFC 8946 "div": the number the call was first placed to, before this
+  // retargeting (ppt "div" requires it; as a tn or a uri).
+  std::string div_tn;
+  std::string div_uri;
+  RichCallData rcd;  // "rcd":{...}; empty = absent (ppt "rcd" requires nam)
+  std::string crn;   // RFC 9795 call reason, e.g. "Your parcel is arriving"
 };
 
 struct Passport {
@@ -79,8 +100,9 @@ Result<std::string> CanonicalizeTn(std::string_view tn);
 
 // Canonical JSON of the header / claims. Validates what the encoder must not emit:
 // empty alg/typ/x5u, iat outside 1..kMaxIat, numbers that do not canonicalise, no
-// orig or no dest; with ppt "shaken" also attest and origid are required and
-// dest.uri is refused. Numbers are written canonicalised.
+// orig (or both orig.tn and orig.uri) or no dest; with ppt "shaken" also attest
+// and origid are required and dest.uri and orig.uri are refused; ppt "div" needs
+// div.tn or div.uri; ppt "rcd" needs rcd.nam. Numbers are written canonicalised.
 Result<std::string> EncodeHeaderJson(const PassportHeader& header);
 Result<std::string> EncodeClaimsJson(const PassportClaims& claims, std::string_view ppt);
 
@@ -99,5 +121,11 @@ Result<DecodedPassport> DecodeCompactJws(std::string_view jws);
 // non-empty x5u, attestation A/B/C, non-empty origid, orig.tn and >= 1 dest.tn.
 // InvalidArgument naming the first violation.
 Status ValidateShaken(const Passport& passport);
+
+// Diversion policy (RFC 8946, SHAKEN profile ATIS-1000085): alg "ES256", typ
+// "passport", ppt "div", non-empty x5u, orig.tn, exactly one dest.tn (the new
+// target) and div.tn (the number retargeted from). InvalidArgument naming the
+// first violation.
+Status ValidateDiv(const Passport& passport);
 
 }  // namespace quell::shaken
