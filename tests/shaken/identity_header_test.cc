@@ -48,7 +48,33 @@ TEST(IdentityHeaderTest, BuildRejectsBadInput) {
   EXPECT_FALSE(BuildIdentityHeader({.jws = kJws, .info = "https://a>b"}).has_value());
   EXPECT_FALSE(BuildIdentityHeader({.jws = kJws, .info = "no-scheme"}).has_value());
   EXPECT_FALSE(BuildIdentityHeader({.jws = kJws, .info = kInfo, .alg = "ES384"}).has_value());
-  EXPECT_FALSE(BuildIdentityHeader({.jws = kJws, .info = kInfo, .ppt = "div"}).has_value());
+  EXPECT_FALSE(BuildIdentityHeader({.jws = kJws, .info = kInfo, .ppt = "rcd"}).has_value());
+  // RFC 8946 diversion PASSporTs travel in their own Identity header.
+  EXPECT_EQ(BuildIdentityHeader({.jws = kJws, .info = kInfo, .ppt = "div"}).value(),
+            J() + ";info=<" + kInfo + ">;alg=ES256;ppt=div");
+}
+
+// The verifier picks the SIP code from the rule broken (ATIS-1000082 E4-E13).
+TEST(IdentityHeaderTest, ReportsWhichRuleWasBroken) {
+  const std::string info = std::string(";info=<") + kInfo + ">";
+  const std::pair<std::string, IdentityError> cases[] = {
+      {J() + info + ";alg=ES256;ppt=shaken", IdentityError::kNone},
+      {J() + info + ";alg=ES256;ppt=div", IdentityError::kNone},
+      {"..c2ln" + info + ";ppt=shaken", IdentityError::kMalformed},
+      {J() + info + info + ";ppt=shaken", IdentityError::kMalformed},
+      {J() + ";ppt=shaken", IdentityError::kBadInfo},
+      {J() + ";info=<cert.pem>;ppt=shaken", IdentityError::kBadInfo},
+      {J() + ";info=" + kInfo + ";ppt=shaken", IdentityError::kBadInfo},
+      {J() + info + ";alg=RS256;ppt=shaken", IdentityError::kUnsupportedAlg},
+      {J() + info + ";alg=ES256;ppt=rcd", IdentityError::kUnsupportedPpt},
+      {J() + info + ";alg=ES256", IdentityError::kUnsupportedPpt},
+  };
+  for (const auto& [value, want] : cases) {
+    IdentityError got = IdentityError::kNone;
+    auto r = ParseIdentityHeader(value, &got);
+    EXPECT_EQ(r.has_value(), want == IdentityError::kNone) << value;
+    EXPECT_EQ(got, want) << value;
+  }
 }
 
 TEST(IdentityHeaderTest, ToleratesRealTrafficVariants) {
@@ -77,7 +103,7 @@ TEST(IdentityHeaderTest, RejectsWhereSecurityNeedsIt) {
   ExpectError(J() + info + ";alg=RS256;ppt=shaken", "alg \"RS256\"");
   ExpectError(J() + info + ";alg=ES384;ppt=shaken", "ES256");
   ExpectError(J() + info + ";alg=none;ppt=shaken", "ES256");
-  ExpectError(J() + info + ";alg=ES256;ppt=div", "ppt \"div\"");
+  ExpectError(J() + info + ";alg=ES256;ppt=rcd", "ppt \"rcd\"");
   ExpectError(J() + info + ";alg=ES256", "'ppt' parameter is missing");
   ExpectError(J() + ";alg=ES256;ppt=shaken", "'info' parameter is missing");
   ExpectError(J() + ";info=" + kInfo + ";alg=ES256;ppt=shaken", "angle brackets");

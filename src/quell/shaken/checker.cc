@@ -17,18 +17,26 @@ constexpr char kStaleDate[] = "Stale Date";
 constexpr char kUseIdentityHeader[] = "Use Identity Header";
 constexpr char kUnsupportedCredential[] = "Unsupported Credential";
 constexpr char kInvalidIdentityHeader[] = "Invalid Identity Header";
+constexpr char kBadIdentityInfo[] = "Bad Identity Info";
 
-// ParseIdentityHeader reports an unsupported alg with this prefix; it is the one
-// header failure that maps to 437 rather than 438 (checker_test pins it).
-constexpr std::string_view kIdentityAlgError = "Identity: alg ";
-
-CheckResult Fail(int code, const char* reason, std::string detail,
+CheckResult Fail(int code, std::string reason, std::string detail,
                  std::optional<Passport> passport = std::nullopt) {
   return CheckResult{.verstat = Verstat::kFailed,
                      .sip_code = code,
-                     .sip_reason = reason,
+                     .sip_reason = std::move(reason),
                      .detail = std::move(detail),
                      .passport = std::move(passport)};
+}
+
+CheckResult ParseFailure(IdentityError error, std::string detail) {
+  switch (error) {
+    case IdentityError::kBadInfo:
+      return Fail(436, kBadIdentityInfo, std::move(detail));
+    case IdentityError::kUnsupportedAlg:
+      return Fail(437, kUnsupportedCredential, std::move(detail));
+    default:
+      return Fail(438, kInvalidIdentityHeader, std::move(detail));
+  }
 }
 
 // 128 bits of SHA-256: a collision among 2^20 live entries has odds of ~2^-88.
@@ -148,14 +156,79 @@ std::size_t PassportChecker::replay_cache_size() const { return replay_->size();
 
 CheckResult PassportChecker::Check(std::string_view identity_header_value, std::string_view from_tn,
                                    std::string_view to_tn, const EcKey& public_key) {
-  auto header = ParseIdentityHeader(identity_header_value);
-  if (!header) {
-    const std::string& why = header.error().message();
-    if (why.starts_with(kIdentityAlgError)) return Fail(437, kUnsupportedCredential, why);
-    return Fail(438, kInvalidIdentityHeader, why);
+  FixedKeySource source(public_key);
+  return Check(identity_header_value, from_tn, to_tn, source);
+}
+
+CheckResult PassportChecker::Check(std::string_view identity_header_value, std::string_view from_tn,
+                                   std::string_view to_tn, CredentialSource& credentials) {
+  IdentityError error = IdentityError::kNone;
+  auto header = ParseIdentityHeader(identity_header_value, &error);
+  if (!header) return ParseFailure(error, header.status().message());
+  if (header->ppt != "shaken") {
+    return Fail(438, kInvalidIdentityHeader,
+                "Identity: ppt " + header->ppt + " where a shaken PASSporT is required");
+  }
+  return CheckParsed(*header, from_tn, to_tn, credentials);
+}
+
+CheckResult PassportChecker::CheckAll(std::span<const std::string_view> values,
+                                      std::string_view from_tn, std::string_view to_tn,
+                                      CredentialSource& credentials) {
+  if (values.empty()) return CheckMissing();
+  std::vector<IdentityHeader> shaken;
+  std::vector<IdentityHeader> divs;
+  std::optional<CheckResult> first_parse_failure;
+  for (std::string_view v : values) {
+    IdentityError error = IdentityError::kNone;
+    auto h = ParseIdentityHeader(v, &error);
+    if (!h) {
+      if (!first_parse_failure) first_parse_failure = ParseFailure(error, h.status().message());
+      continue;
+    }
+    (h->ppt == "shaken" ? shaken : divs).push_back(std::move(*h));
+  }
+  if (shaken.empty()) {
+    if (first_parse_failure) return std::move(*first_parse_failure);
+    return Fail(438, kInvalidIdentityHeader,
+                "no shaken PASSporT among " + std::to_string(values.size()) +
+                    " Identity headers (a div PASSporT needs the shaken one it extends)");
   }
 
-  auto decoded = DecodeCompactJws(header->jws);
+  // Walk retargetings back from the request's To (see the header).
+  std::string called(to_tn);
+  std::vector<std::string> diverted_from;
+  std::vector<bool> used(divs.size(), false);
+  for (int hop = 0; hop < kMaxDiversions && diverted_from.size() < divs.size(); ++hop) {
+    bool advanced = false;
+    for (std::size_t i = 0; i < divs.size() && !advanced; ++i) {
+      if (used[i]) continue;
+      CheckResult r = CheckParsed(divs[i], from_tn, called, credentials);
+      if (r.verstat != Verstat::kPassed) continue;
+      used[i] = true;
+      called = r.passport->claims.div_tn;
+      diverted_from.push_back(called);
+      advanced = true;
+    }
+    if (!advanced) break;
+  }
+
+  std::optional<CheckResult> first_failure;
+  for (const IdentityHeader& h : shaken) {
+    CheckResult r = CheckParsed(h, from_tn, called, credentials);
+    if (r.verstat == Verstat::kPassed) {
+      r.diverted_from = std::move(diverted_from);
+      return r;
+    }
+    if (!first_failure) first_failure = std::move(r);
+  }
+  return std::move(*first_failure);
+}
+
+CheckResult PassportChecker::CheckParsed(const IdentityHeader& header, std::string_view from_tn,
+                                         std::string_view to_tn, CredentialSource& credentials) {
+  const bool is_div = header.ppt == "div";
+  auto decoded = DecodeCompactJws(header.jws);
   if (!decoded) return Fail(438, kInvalidIdentityHeader, decoded.status().message());
   const Passport& p = decoded->passport;
   if (p.header.alg != "ES256") {
@@ -166,7 +239,12 @@ CheckResult PassportChecker::Check(std::string_view identity_header_value, std::
     return Fail(437, kUnsupportedCredential,
                 "PASSporT typ \"" + p.header.typ + "\" is not \"passport\"", p);
   }
-  if (Status s = ValidateShaken(p); !s.ok()) {
+  if (p.header.ppt != header.ppt) {
+    return Fail(438, kInvalidIdentityHeader,
+                "PASSporT ppt \"" + p.header.ppt + "\" differs from the Identity ppt " + header.ppt,
+                p);
+  }
+  if (Status s = is_div ? ValidateDiv(p) : ValidateShaken(p); !s.ok()) {
     return Fail(438, kInvalidIdentityHeader, s.message(), p);
   }
 
@@ -213,8 +291,19 @@ CheckResult PassportChecker::Check(std::string_view identity_header_value, std::
                 p);
   }
 
-  if (Status s = VerifyEs256(public_key, decoded->signing_input, decoded->signature); !s.ok()) {
-    return Fail(438, kInvalidIdentityHeader, "signature validation failed: " + s.message(), p);
+  Credential credential = credentials.Resolve(header, p);
+  if (credential.key == nullptr) {
+    CheckResult r = Fail(credential.sip_code, std::move(credential.sip_reason),
+                         std::move(credential.detail), p);
+    r.signer = std::move(credential.signer);
+    return r;
+  }
+  if (Status s = VerifyEs256(*credential.key, decoded->signing_input, decoded->signature);
+      !s.ok()) {
+    CheckResult r =
+        Fail(438, kInvalidIdentityHeader, "signature validation failed: " + s.message(), p);
+    r.signer = std::move(credential.signer);
+    return r;
   }
 
   // Recorded only after the signature verified, so forged tokens cannot fill the cache.
@@ -229,24 +318,9 @@ CheckResult PassportChecker::Check(std::string_view identity_header_value, std::
                      .sip_code = 0,
                      .sip_reason = {},
                      .detail = {},
-                     .passport = std::move(decoded->passport)};
-}
-
-Result<std::vector<IdentityHeader>> ParseIdentityHeaders(std::span<const std::string_view> values) {
-  if (values.empty()) return InvalidArgument("Identity: no header values");
-  std::vector<IdentityHeader> out;
-  std::string errors;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    auto h = ParseIdentityHeader(values[i]);
-    if (h) {
-      out.push_back(std::move(*h));
-      continue;
-    }
-    if (!errors.empty()) errors += "; ";
-    errors += "#" + std::to_string(i) + ": " + h.status().message();
-  }
-  if (out.empty()) return InvalidArgument("no Identity header parsed: " + errors);
-  return out;
+                     .passport = std::move(decoded->passport),
+                     .signer = std::move(credential.signer),
+                     .diverted_from = {}};
 }
 
 }  // namespace quell::shaken

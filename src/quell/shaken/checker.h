@@ -1,12 +1,21 @@
-// STI-VS verification of a SHAKEN Identity header, the part that does not depend on
-// certificates: header syntax, PASSporT structure and SHAKEN policy, `iat`
-// freshness, the ES256 signature under a key the caller supplies, orig/dest
-// against the SIP request, and replay. Fetching the `x5u` certificate, checking
-// `info` == `x5u`, the chain and TNAuthList are the caller's job (436/437).
+// STI-VS verification of SHAKEN Identity headers: header syntax, PASSporT
+// structure and SHAKEN policy, `iat` freshness, orig/dest against the SIP
+// request, the ES256 signature under the signer's key, and replay. The key comes
+// from a CredentialSource, called only once every cheaper check has passed (so
+// garbage never triggers a certificate fetch): the Verifier's source fetches the
+// `x5u`, checks `info` == `x5u`, the chain and TNAuthList (436/437); tests and
+// the CLI may pass a fixed key.
 //
 //   PassportChecker checker(clock, CheckOptions{});
-//   CheckResult r = checker.Check(identity_value, from_user, to_user, signer_key);
+//   CheckResult r = checker.CheckAll(identity_values, from_user, to_user, source);
 //   if (r.verstat != Verstat::kPassed) reply(r.sip_code, r.sip_reason);
+//
+// Diversion (RFC 8946, ATIS-1000085): when a call was retargeted, the request
+// carries the original "shaken" PASSporT (dest = the number first dialled) and one
+// "div" PASSporT per retargeting (dest = the new target, div = the number it was
+// retargeted from). CheckAll follows that chain from the request's To back to a
+// shaken PASSporT, up to kMaxDiversions hops, verifying each div PASSporT like a
+// shaken one (freshness, orig, signature, replay).
 //
 // Each failure maps to one SIP code (RFC 8224 §6.2.2, ATIS-1000074 §5.3.2, and
 // the ATIS-1000082 error table E1-E19 as the reference sheet lists it), checked
@@ -63,10 +72,48 @@ std::string_view VerstatName(Verstat v);
 
 struct CheckResult {
   Verstat verstat = Verstat::kNoValidation;
-  int sip_code = 0;                  // 0 when passed; else 403, 428, 437 or 438
+  int sip_code = 0;                  // 0 when passed; else 403, 428, 436, 437 or 438
   std::string sip_reason;            // RFC 8224 reason phrase, e.g. "Stale Date"; empty when passed
   std::string detail;                // why, for logs and the REST reasondesc; empty when passed
-  std::optional<Passport> passport;  // set once the PASSporT decoded
+  std::optional<Passport> passport;  // the shaken PASSporT, set once it decoded
+  std::string signer;                // the signing certificate's subject, when the source gave one
+  // Numbers the call was retargeted from, newest first (verified div PASSporTs).
+  std::vector<std::string> diverted_from;
+};
+
+inline constexpr int kMaxDiversions = 5;
+
+// What a CredentialSource gives: the key (kept alive by `owner`), or a failure.
+struct Credential {
+  std::shared_ptr<const void> owner;  // keeps `key` alive while the check runs
+  const EcKey* key = nullptr;         // nullptr: failed, see below
+  int sip_code = 0;                   // 436, 437 or 438 when key is nullptr
+  std::string sip_reason;
+  std::string detail;
+  std::string signer;  // certificate subject, for results and traceback
+};
+
+// Resolves the key that must have signed a PASSporT. Implementations must be
+// thread-safe: the checker calls Resolve from any thread.
+class CredentialSource {
+ public:
+  virtual ~CredentialSource() = default;
+  // `header` is the parsed Identity header, `passport` the decoded PASSporT
+  // (ppt "shaken" or "div"); every check but the signature and replay has passed.
+  virtual Credential Resolve(const IdentityHeader& header, const Passport& passport) = 0;
+};
+
+// A source that answers every request with one key (tests, `quell shaken verify
+// --key`). The key must outlive the source.
+class FixedKeySource final : public CredentialSource {
+ public:
+  explicit FixedKeySource(const EcKey& key) : key_(key) {}
+  Credential Resolve(const IdentityHeader&, const Passport&) override {
+    return Credential{.key = &key_};
+  }
+
+ private:
+  const EcKey& key_;
 };
 
 struct CheckOptions {
@@ -83,11 +130,23 @@ class PassportChecker {
   PassportChecker(const PassportChecker&) = delete;
   PassportChecker& operator=(const PassportChecker&) = delete;
 
-  // Verifies one Identity header field value (without "Identity:") against the
-  // request's calling and called numbers (From/PAI and To/R-URI user parts; they
-  // are canonicalised, so "+1-215-555-0121" equals "12155550121") and the
-  // signer's public key, which the caller has already fetched and trusted.
-  // A passing PASSporT is recorded for replay detection. Thread-safe.
+  // Verifies the Identity header field values of one request (without
+  // "Identity:") against its calling and called numbers (From/PAI and To/R-URI
+  // user parts; they are canonicalised, so "+1-215-555-0121" equals
+  // "12155550121"), following div PASSporTs as described above. Values that do
+  // not parse are skipped when another one passes. Passes if a shaken PASSporT
+  // passes; otherwise reports the first shaken PASSporT's failure (or the first
+  // parse failure: 436 for a bad `info`, 437 for an unsupported alg, else 438).
+  // No values: CheckMissing(). Passing PASSporTs are recorded for replay
+  // detection. Thread-safe.
+  CheckResult CheckAll(std::span<const std::string_view> identity_header_values,
+                       std::string_view from_tn, std::string_view to_tn,
+                       CredentialSource& credentials);
+
+  // One shaken Identity header value. Thread-safe.
+  CheckResult Check(std::string_view identity_header_value, std::string_view from_tn,
+                    std::string_view to_tn, CredentialSource& credentials);
+  // As above with a key the caller has already fetched and trusted.
   CheckResult Check(std::string_view identity_header_value, std::string_view from_tn,
                     std::string_view to_tn, const EcKey& public_key);
 
@@ -100,18 +159,12 @@ class PassportChecker {
 
  private:
   class ReplayCache;
+  // One parsed header of ppt `header.ppt` ("shaken" or "div").
+  CheckResult CheckParsed(const IdentityHeader& header, std::string_view from_tn,
+                          std::string_view to_tn, CredentialSource& credentials);
   Clock& clock_;
   CheckOptions options_;
   std::unique_ptr<ReplayCache> replay_;
 };
-
-// Parses the values of several Identity header fields of one request (RFC 8224
-// allows more than one, e.g. shaken plus div). Each element is one field value;
-// values are not split at commas (the reference sheet documents no peer that
-// folds Identity fields into one comma-separated value). Values that do not
-// parse are skipped, so one bad header beside a good one does not fail the
-// request (sheet case 7). InvalidArgument if `values` is empty or none parses,
-// listing each value's index and reason. Pure and thread-safe.
-Result<std::vector<IdentityHeader>> ParseIdentityHeaders(std::span<const std::string_view> values);
 
 }  // namespace quell::shaken

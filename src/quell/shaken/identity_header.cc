@@ -196,12 +196,15 @@ Result<std::string> BuildIdentityHeader(const IdentityHeader& header) {
   QUELL_RETURN_IF_ERROR(CheckInfoUri(header.info));
   if (header.alg != "ES256")
     return InvalidArgument("Identity: alg " + Shown(header.alg) + " is not ES256");
-  if (header.ppt != "shaken")
-    return InvalidArgument("Identity: ppt " + Shown(header.ppt) + " is not shaken");
-  return header.jws + ";info=<" + header.info + ">;alg=ES256;ppt=shaken";
+  if (header.ppt != "shaken" && header.ppt != "div")
+    return InvalidArgument("Identity: ppt " + Shown(header.ppt) + " is not shaken or div");
+  return header.jws + ";info=<" + header.info + ">;alg=ES256;ppt=" + header.ppt;
 }
 
-Result<IdentityHeader> ParseIdentityHeader(std::string_view value) {
+Result<IdentityHeader> ParseIdentityHeader(std::string_view value, IdentityError* error) {
+  IdentityError ignored;
+  IdentityError& why = error != nullptr ? *error : ignored;
+  why = IdentityError::kMalformed;
   if (value.size() > kMaxIdentityHeaderBytes) {
     return InvalidArgument("Identity: header of " + std::to_string(value.size()) +
                            " bytes exceeds " + std::to_string(kMaxIdentityHeaderBytes));
@@ -222,6 +225,7 @@ Result<IdentityHeader> ParseIdentityHeader(std::string_view value) {
   RawParams params;
   QUELL_RETURN_IF_ERROR(ReadParams(r, params));
 
+  why = IdentityError::kBadInfo;
   if (!params.info) return InvalidArgument("Identity: 'info' parameter is missing");
   if (!params.info_bracketed) {
     return InvalidArgument("Identity: info " + Shown(*params.info) +
@@ -229,16 +233,20 @@ Result<IdentityHeader> ParseIdentityHeader(std::string_view value) {
   }
   QUELL_RETURN_IF_ERROR(CheckInfoUri(*params.info));
   out.info = std::move(*params.info);
+  why = IdentityError::kUnsupportedAlg;
   if (params.alg && *params.alg != "ES256") {
     return InvalidArgument("Identity: alg " + Shown(*params.alg) +
                            " is not supported; SHAKEN uses ES256");
   }
+  why = IdentityError::kUnsupportedPpt;
   if (!params.ppt)
     return InvalidArgument("Identity: 'ppt' parameter is missing; SHAKEN requires ppt=shaken");
-  if (*params.ppt != "shaken") {
+  if (*params.ppt != "shaken" && *params.ppt != "div") {
     return InvalidArgument("Identity: ppt " + Shown(*params.ppt) +
-                           " is not supported; expected shaken");
+                           " is not supported; expected shaken or div");
   }
+  out.ppt = std::move(*params.ppt);
+  why = IdentityError::kNone;
   return out;
 }
 
