@@ -15,11 +15,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (parsed.status().message().empty()) std::abort();
     return 0;
   }
-  if (parsed->alg != "ES256" || parsed->ppt != "shaken" || parsed->info.empty()) std::abort();
+  if (parsed->alg != "ES256" || (parsed->ppt != "shaken" && parsed->ppt != "div") ||
+      parsed->info.empty()) {
+    std::abort();
+  }
   auto built = quell::shaken::BuildIdentityHeader(*parsed);
   if (!built) std::abort();
   auto again = quell::shaken::ParseIdentityHeader(*built);
-  if (!again || again->jws != parsed->jws || again->info != parsed->info) std::abort();
+  if (!again || again->jws != parsed->jws || again->info != parsed->info ||
+      again->ppt != parsed->ppt) {
+    std::abort();
+  }
   auto passport = quell::shaken::DecodeCompactJws(parsed->jws);
   if (!passport && passport.status().message().empty()) std::abort();
   return 0;

@@ -10,6 +10,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "quell/shaken/internal/ec_key_access.h"
+
 namespace quell::shaken {
 
 struct EcKey::Impl {
@@ -260,6 +262,17 @@ Status VerifyEs256(const EcKey& key, std::string_view signing_input,
     return InvalidArgument("ES256 signature does not verify");
   }
   return Status::Ok();
+}
+
+EVP_PKEY* internal::EcKeyAccess::Pkey(const EcKey& key) { return key.impl_->pkey; }
+
+Result<EcKey> internal::EcKeyAccess::FromPublicPkey(EVP_PKEY* pkey) {
+  if (pkey == nullptr) return InvalidArgument("no public key");
+  QUELL_RETURN_IF_ERROR(CheckP256(pkey));
+  if (EVP_PKEY_up_ref(pkey) != 1) return Internal("EVP_PKEY_up_ref failed: " + OpenSslError());
+  auto impl = std::make_unique<EcKey::Impl>();
+  impl->pkey = pkey;
+  return EcKey(std::move(impl));
 }
 
 }  // namespace quell::shaken

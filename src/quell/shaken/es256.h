@@ -21,6 +21,10 @@
 
 namespace quell::shaken {
 
+namespace internal {
+struct EcKeyAccess;  // internal/ec_key_access.h: the EVP_PKEY, for the X.509 code
+}  // namespace internal
+
 class EcKey {
  public:
   // Private key in PEM: PKCS#8 ("BEGIN PRIVATE KEY") or SEC 1 ("BEGIN EC PRIVATE KEY").
@@ -49,6 +53,7 @@ class EcKey {
   struct Impl;
   friend Result<std::string> SignEs256(const EcKey&, std::string_view);
   friend Status VerifyEs256(const EcKey&, std::string_view, std::string_view);
+  friend struct internal::EcKeyAccess;
 
   explicit EcKey(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
