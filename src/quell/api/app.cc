@@ -59,9 +59,64 @@ void WriteError(Context& ctx, const Status& status) {
   ctx.res.body = net::ErrorBody(StatusCodeName(status.code()), message);
 }
 
+void WriteAtisError(Context& ctx, int http, std::string_view kind, std::string_view message_id,
+                    std::string_view text, const std::vector<std::string>& variables) {
+  std::string body = R"({"requestError":{")";
+  body += kind;
+  body += R"(":{"messageId":")";
+  net::AppendJsonEscaped(body, message_id);
+  body += R"(","text":")";
+  net::AppendJsonEscaped(body, text);
+  body += R"(","variables":[)";
+  for (std::size_t i = 0; i < variables.size(); ++i) {
+    if (i > 0) body += ',';
+    body += '"';
+    net::AppendJsonEscaped(body, variables[i]);
+    body += '"';
+  }
+  body += "]}}}";
+  ctx.res.status = http;
+  ctx.res.SetHeader("Content-Type", "application/json");
+  ctx.res.body = std::move(body);
+}
+
+void WriteAtisStatus(Context& ctx, const Status& status) {
+  const int http = HttpStatusFor(status.code());
+  std::string_view message = status.message();
+  if (http >= 500) {
+    if (status.code() == StatusCode::kInternal) {
+      spdlog::error("internal error on {} {}: {}", ctx.req.method, ctx.req.path, status.message());
+      message = "internal error";
+    }
+    WriteAtisError(ctx, http, "policyException", "POL5000", message);
+    return;
+  }
+  switch (http) {
+    case 401:
+      ctx.res.SetHeader("WWW-Authenticate", "Bearer realm=\"quell\"");
+      WriteAtisError(ctx, 401, "policyException", "POL4010", message);
+      return;
+    case 403:
+      WriteAtisError(ctx, 403, "policyException", "POL4030", message);
+      return;
+    case 429:
+      ctx.res.SetHeader("Retry-After", "1");
+      WriteAtisError(ctx, 429, "policyException", "POL4290", message);
+      return;
+    case 404:
+      WriteAtisError(ctx, 404, "serviceException", "SVC4003", message);
+      return;
+    default:
+      WriteAtisError(ctx, http, "serviceException", "SVC4005", message);
+      return;
+  }
+}
+
 namespace {
 
 constexpr std::string_view kSessionCookie = "quell_session";
+
+bool IsAtisPath(std::string_view path) { return path.starts_with("/stir/"); }
 
 bool IsMutating(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
@@ -79,6 +134,7 @@ struct App::Impl {
     RegisterOpsRoutes(table);
     RegisterSessionRoutes(table);
     RegisterAdminRoutes(table);
+    RegisterStirRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);
@@ -140,7 +196,7 @@ struct App::Impl {
 
   // Cookie-authenticated state changes must echo the session's CSRF token; JSON
   // bodies must say they are JSON (a cross-site form cannot).
-  Status CheckRequestShape(Context& ctx) {
+  Status CheckRequestShape(Context& ctx, bool atis) {
     if (!IsMutating(ctx.req.method)) return Status::Ok();
     if (!ctx.session_token.empty()) {
       const std::string_view sent = ctx.req.Header("x-csrf-token");
@@ -148,7 +204,7 @@ struct App::Impl {
         return PermissionDenied("missing or wrong X-CSRF-Token for this session");
       }
     }
-    if (!ctx.req.body.empty()) {
+    if (!ctx.req.body.empty() && !atis) {
       const std::string_view ct = ctx.req.Header("content-type");
       constexpr std::string_view kJson = "application/json";
       if (ct.size() < kJson.size() || !net::EqualsIgnoreCase(ct.substr(0, kJson.size()), kJson)) {
@@ -170,10 +226,16 @@ struct App::Impl {
   void HandleRoute(Context& ctx, const RouteSpec& route) {
     Status s = Authenticate(ctx, route);
     if (s.ok()) s = Authorise(ctx, route);
-    if (s.ok()) s = CheckRequestShape(ctx);
+    if (s.ok()) s = CheckRequestShape(ctx, route.atis);
     if (s.ok()) s = route.handler(ctx);
     if (!s.ok()) {
-      WriteError(ctx, s);
+      if (route.atis) {
+        WriteAtisStatus(ctx, s);
+      } else {
+        WriteError(ctx, s);
+      }
+    } else if (route.atis) {
+      // A machine call: counted per API key, not audited one by one.
     } else if (IsMutating(route.method) ||
                (route.audit_view && ctx.principal &&
                 ctx.principal->kind == access::Principal::Kind::kUser)) {
@@ -211,6 +273,13 @@ void App::Handle(const net::HttpRequest& req, net::HttpResponse& res) {
               .ready = app.ready};
   res.SetHeader("X-Content-Type-Options", "nosniff");
   res.SetHeader("Referrer-Policy", "no-referrer");
+  const bool atis_path = IsAtisPath(req.path);
+  if (atis_path) {
+    // ATIS-1000082: the client's request id comes back on the response.
+    if (std::string_view id = req.Header("x-requestid"); !id.empty()) {
+      res.SetHeader("X-RequestID", id);
+    }
+  }
   try {
     std::size_t id = 0;
     std::string allowed;
@@ -221,6 +290,11 @@ void App::Handle(const net::HttpRequest& req, net::HttpResponse& res) {
         break;
       case Router::Match::kNoMethod:
         res.SetHeader("Allow", allowed);
+        if (atis_path) {
+          WriteAtisError(ctx, 405, "policyException", "POL4050",
+                         "Method not allowed: " + req.method + "; use " + allowed);
+          break;
+        }
         res.SetHeader("Content-Type", "application/json");
         res.status = 405;
         res.body = net::ErrorBody("method_not_allowed", req.method + " is not allowed on " +
@@ -238,11 +312,21 @@ void App::Handle(const net::HttpRequest& req, net::HttpResponse& res) {
             break;
           }
         }
+        if (atis_path) {
+          WriteAtisError(ctx, 404, "serviceException", "SVC4003",
+                         "Resource not found: " + req.path);
+          break;
+        }
         WriteError(ctx, NotFound("no such resource: " + req.path));
         break;
     }
   } catch (const std::exception& e) {
-    WriteError(ctx, Internal(std::string("uncaught exception: ") + e.what()));
+    const Status internal = Internal(std::string("uncaught exception: ") + e.what());
+    if (atis_path) {
+      WriteAtisStatus(ctx, internal);
+    } else {
+      WriteError(ctx, internal);
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 // Thread-safety: Handle may be called from many threads at once.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ class Accounts;
 namespace quell::notify {
 class Notifier;
 }
+namespace quell::shaken {
+class Verifier;
+class Signer;
+class SignerRegistry;
+class TnOwnership;
+}  // namespace quell::shaken
 
 namespace quell::api {
 
@@ -52,12 +59,18 @@ struct AppOptions {
   bool metrics_public = true;
 };
 
-// What the handlers use; all must outlive the App. `notifier` may be null.
+// What the handlers use; all must outlive the App. Pointers may be null: the
+// routes that need them answer 503 (not configured).
 struct Services {
   store::Store& store;
   access::Accounts& accounts;
   notify::Notifier* notifier = nullptr;
   Clock& clock;
+  shaken::Verifier* verifier = nullptr;           // STI-VS: /stir/v1/verification
+  shaken::Signer* signer = nullptr;               // STI-AS: /stir/v1/signing
+  shaken::SignerRegistry* signers = nullptr;      // certificates served at /sti-cr/
+  std::chrono::seconds repository_max_age{3600};  // their Cache-Control max-age
+  shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
 };
 
 class App {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "quell/cli/shaken_config.h"
 #include "quell/notify/notify.h"
 
 namespace quell::cli {
@@ -16,7 +17,8 @@ namespace {
 
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
-    "region", "data_dir", "http.*", "sip.*", "store.*", "access.*", "notify.*", "log.level",
+    "region",   "data_dir", "http.*",   "sip.*",     "store.*",
+    "access.*", "notify.*", "shaken.*", "log.level",
 };
 
 }  // namespace
@@ -44,6 +46,7 @@ Result<Environment> LoadEnvironment(const CommonFlags& flags) {
   QUELL_RETURN_IF_ERROR(AccessOptions(env.config).status());
   QUELL_ASSIGN_OR_RETURN(Config notify_section, env.config.GetTable("notify"));
   QUELL_RETURN_IF_ERROR(notify::OptionsFromConfig(notify_section).status());
+  QUELL_RETURN_IF_ERROR(ShakenConfigFrom(env.config).status());
   QUELL_ASSIGN_OR_RETURN(std::string level, env.config.GetString("log.level", "info"));
   if (level != "trace" && level != "debug" && level != "info" && level != "warn" &&
       level != "error") {

@@ -1,6 +1,10 @@
 #include "quell/cli/demo.h"
 
+#include <filesystem>
+
+#include "quell/cli/shaken_pki.h"
 #include "quell/notify/notify.h"
+#include "quell/shaken/tn_ownership.h"
 
 namespace quell::cli {
 namespace {
@@ -79,6 +83,73 @@ Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier
     }
   }
   return seed;
+}
+
+namespace {
+
+constexpr const char* kDemoCarrier = "Demo Telecom";
+
+std::string DemoPkiDir(const std::string& data_dir) { return data_dir + "/shaken-demo"; }
+
+}  // namespace
+
+Status PrepareShakenDemo(const std::string& data_dir, ShakenConfig* config) {
+  const std::string dir = DemoPkiDir(data_dir);
+  if (!std::filesystem::exists(dir + "/ca/trust/root.pem")) {
+    QUELL_RETURN_IF_ERROR(CaInit(dir + "/ca", "Quell Demo STI-CA", "CN", 3650, /*force=*/true));
+    QUELL_RETURN_IF_ERROR(GenerateKeyFile(dir + "/demo.key", /*force=*/true));
+    QUELL_RETURN_IF_ERROR(IssueLeaf(dir + "/ca", dir + "/demo.key", {.spcs = {"DEMO1"}},
+                                    kDemoCarrier, "SHAKEN DEMO1", 365, "", dir + "/demo.pem",
+                                    /*force=*/true));
+  }
+  if (config->trust_dir.empty()) config->trust_dir = dir + "/ca/trust";
+  // The demo's x5u is this server on loopback, over HTTP.
+  config->allow_http = true;
+  config->allow_private_addresses = true;
+  config->allow_any_port = true;
+  config->allow_http_x5u = true;
+  return Status::Ok();
+}
+
+SignerEntry DemoSigner(const std::string& data_dir, const std::string& base_url) {
+  const std::string dir = DemoPkiDir(data_dir);
+  return SignerEntry{.name = "demo",
+                     .org = kDemoCarrier,
+                     .key_file = dir + "/demo.key",
+                     .cert_file = dir + "/demo.pem",
+                     .x5u = base_url + "sti-cr/demo.pem"};
+}
+
+Status SeedShakenCustomers(access::Accounts& accounts, shaken::TnOwnership& ownership) {
+  QUELL_ASSIGN_OR_RETURN(access::Organisation org, accounts.FindOrganisation(kDemoCarrier));
+  const std::string org_id = std::to_string(org.id);
+  struct DemoCustomer {
+    const char* id;
+    const char* name;
+    shaken::CustomerKind kind;
+    const char* first;
+    const char* last;
+    const char* note;
+  };
+  const DemoCustomer customers[] = {
+      {"demo-finance", "Demo Finance Ltd", shaken::CustomerKind::kCustomer, "+8613800138000",
+       "+8613800138999", "customer service lines"},
+      {"demo-callcentre", "Guangzhou Demo Call Centre", shaken::CustomerKind::kCustomer,
+       "+862088880000", "+862088889999", "outbound campaign numbers"},
+      {"intl-gateway", "International gateway (Hong Kong)", shaken::CustomerKind::kGateway, "", "",
+       ""},
+  };
+  for (const DemoCustomer& c : customers) {
+    if (ownership.GetCustomer(org_id, c.id)) continue;
+    QUELL_RETURN_IF_ERROR(
+        ownership.CreateCustomer(org_id, {.id = c.id, .name = c.name, .kind = c.kind}).status());
+    if (*c.first != '\0') {
+      QUELL_RETURN_IF_ERROR(
+          ownership.AddRange(org_id, c.id, {.first = c.first, .last = c.last, .note = c.note})
+              .status());
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace quell::cli

@@ -9,6 +9,7 @@
 
 #include "quell/access/access.h"
 #include "quell/api/app.h"
+#include "quell/cli/shaken_config.h"
 #include "quell/core/status.h"
 
 namespace quell::notify {
@@ -23,5 +24,18 @@ struct DemoSeed {
 };
 
 Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier);
+
+// STIR/SHAKEN for the demo: a test PKI under <data_dir>/shaken-demo (made once),
+// and `config` set to trust it, sign for "Demo Telecom" with it, and fetch x5u
+// from this very server over plain HTTP on loopback (a demo-only relaxation).
+// The signer's x5u is known only once the server listens: `base_url` is filled
+// in by DemoSigner. Returns the signer entry to load.
+Status PrepareShakenDemo(const std::string& data_dir, ShakenConfig* config);
+SignerEntry DemoSigner(const std::string& data_dir, const std::string& base_url);
+
+// The demo carrier's customers and numbers, so attestation A, B and C can all be
+// tried: a bank's service lines (A), a call centre (A for its numbers, B for any
+// other), an international gateway (C).
+Status SeedShakenCustomers(access::Accounts& accounts, shaken::TnOwnership& ownership);
 
 }  // namespace quell::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   quell::cli::Action action;
   quell::cli::AddServeCommand(app, &action);
   quell::cli::AddAdminCommands(app, &action);
+  quell::cli::AddShakenCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,7 +1,8 @@
-// `quell serve`: the platform's server. Wires the store, accounts, notices and
-// the REST API onto the HTTP server, then waits for a signal: SIGINT / SIGTERM
-// stop it gracefully (in-flight requests finish, exit 0), SIGHUP re-reads and
-// checks quell.toml.
+// `quell serve`: the platform's server. Wires the store, accounts, notices,
+// STIR/SHAKEN and the REST API onto the HTTP server, then waits for a signal:
+// SIGINT / SIGTERM stop it gracefully (in-flight requests finish, exit 0),
+// SIGHUP re-reads quell.toml and reloads what can change without a restart (the
+// STIR/SHAKEN trust store and signing keys).
 #include <charconv>
 #include <csignal>
 #include <filesystem>
@@ -16,8 +17,12 @@
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
 #include "quell/cli/demo.h"
+#include "quell/cli/shaken_config.h"
 #include "quell/core/ids.h"
 #include "quell/notify/notify.h"
+#include "quell/shaken/signer.h"
+#include "quell/shaken/tn_ownership.h"
+#include "quell/shaken/verifier.h"
 
 namespace quell::cli {
 namespace {
@@ -103,6 +108,8 @@ int Serve(const ServeFlags& flags) {
   if (!accounts) return fail(accounts.status());
   auto notifier = notify::Notifier::Open(**store, Clock::Real(), *notify_options);
   if (!notifier) return fail(notifier.status());
+  auto shaken_config = ShakenConfigFrom(env->config);
+  if (!shaken_config) return fail(shaken_config.status());
 
   api::AppOptions app_options;
   app_options.web_root = *web_root;
@@ -130,16 +137,32 @@ int Serve(const ServeFlags& flags) {
     auto s = SeedDemo(**accounts, notifier->get());
     if (!s) return fail(s.status().WithContext("seeding the demo"));
     seed = std::move(*s);
+    if (Status p = PrepareShakenDemo(env->data_dir, &*shaken_config); !p.ok()) {
+      return fail(p.WithContext("seeding the STIR/SHAKEN demo"));
+    }
     app_options.demo = true;
     app_options.demo_accounts = seed.accounts;
   } else if (Status s = EnsureAdmin(**accounts); !s.ok()) {
     return fail(s);
   }
 
+  auto shaken = OpenShaken(*shaken_config, **store, **accounts, Clock::Real());
+  if (!shaken) return fail(shaken.status());
+  if (flags.demo) {
+    if (Status s = SeedShakenCustomers(**accounts, *shaken->tn_ownership); !s.ok()) {
+      return fail(s.WithContext("seeding the STIR/SHAKEN demo"));
+    }
+  }
+
   api::App app(app_options, api::Services{.store = **store,
                                           .accounts = **accounts,
                                           .notifier = notifier->get(),
-                                          .clock = Clock::Real()});
+                                          .clock = Clock::Real(),
+                                          .verifier = shaken->verifier.get(),
+                                          .signer = shaken->signer.get(),
+                                          .signers = shaken->signers.get(),
+                                          .repository_max_age = shaken_config->repository_max_age,
+                                          .tn_ownership = shaken->tn_ownership.get()});
   auto server = net::HttpServer::Create(
       *http_options,
       [&app](const net::HttpRequest& req, net::HttpResponse& res) { app.Handle(req, res); });
@@ -152,6 +175,13 @@ int Serve(const ServeFlags& flags) {
   std::string host = http_options->host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   const std::string url = scheme + "://" + host + ":" + std::to_string((*server)->port()) + "/";
+  if (flags.demo) {
+    // The demo signer's x5u is this server, known only now that it listens.
+    shaken_config->signers.push_back(DemoSigner(env->data_dir, url));
+    if (Status s = ReloadShaken(*shaken_config, **accounts, *shaken); !s.ok()) {
+      return fail(s.WithContext("loading the demo signer"));
+    }
+  }
   if (flags.demo) PrintDemo(seed, url);
   // Scripts wait for this line, so it is printed whatever the log level.
   std::cout << "quell listening on " << url << " (data " << env->data_dir
@@ -167,14 +197,20 @@ int Serve(const ServeFlags& flags) {
       continue;
     }
     if (sig == SIGHUP) {
-      // Nothing is hot-reloadable yet; check the file so an operator learns of
-      // mistakes before the next restart.
+      // STIR/SHAKEN trust (roots, CRLs) and signing keys reload; the rest of the
+      // file is checked so an operator learns of mistakes before the next restart.
       auto reread = LoadEnvironment(flags.common);
-      if (reread) {
-        spdlog::info(
-            "SIGHUP: configuration checked; nothing in it is reloadable without a restart yet");
+      Result<ShakenConfig> next =
+          reread ? ShakenConfigFrom(reread->config) : Result<ShakenConfig>(reread.status());
+      if (next && flags.demo) {
+        if (Status s = PrepareShakenDemo(env->data_dir, &*next); !s.ok()) next = s;
+        if (next) next->signers.push_back(DemoSigner(env->data_dir, url));
+      }
+      Status reloaded = next ? ReloadShaken(*next, **accounts, *shaken) : next.status();
+      if (reloaded.ok()) {
+        spdlog::info("SIGHUP: STIR/SHAKEN trust store, signers and TN ownership reloaded");
       } else {
-        spdlog::error("SIGHUP: configuration rejected: {}", reread.status().message());
+        spdlog::error("SIGHUP: configuration rejected, the old one stays: {}", reloaded.message());
       }
       continue;
     }

@@ -54,6 +54,11 @@ struct RouteSpec {
   // GET that shows personal data to a person (when audit_view is set).
   std::string audit_action;
   bool audit_view = false;
+  // An ATIS-1000082 route (/stir/v1/*): errors in that standard's shape
+  // ({"requestError":{"serviceException"|"policyException":{...}}}), X-RequestID
+  // echoed, the body's Content-Type checked by the handler (415 SVC4004), and no
+  // audit entry per call (a machine call, counted per API key).
+  bool atis = false;
   RouteHandler handler;
 };
 
@@ -70,10 +75,20 @@ class RouteTable {
 void RegisterOpsRoutes(RouteTable& table);      // routes_ops.cc: health, metrics, vocabulary
 void RegisterSessionRoutes(RouteTable& table);  // routes_session.cc: login, logout, whoami
 void RegisterAdminRoutes(RouteTable& table);  // routes_admin.cc: users, orgs, keys, audit, notices
+void RegisterStirRoutes(RouteTable& table);   // routes_stir.cc: /stir/v1, /sti-cr, TN ownership
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);
 // HTTP status for a Status code.
 int HttpStatusFor(StatusCode code);
+
+// An ATIS-1000082 error body: {"requestError":{<kind>:{"messageId","text","variables"}}}
+// with `kind` "serviceException" or "policyException".
+void WriteAtisError(Context& ctx, int http, std::string_view kind, std::string_view message_id,
+                    std::string_view text, const std::vector<std::string>& variables = {});
+// `status` (from authentication, authorisation, rate limits or a handler) in the
+// ATIS shape: 401 POL4010, 403 POL4030, 429 POL4290 (Quell's own ids for what
+// the standard leaves to deployments), 400 SVC4005, 404 SVC4003, 5xx POL5000.
+void WriteAtisStatus(Context& ctx, const Status& status);
 
 }  // namespace quell::api
