@@ -1,10 +1,12 @@
 // Unit tests of the portal's browser-independent modules: the catalogue lookup
-// (web/js/i18n.js) and the fetch wrapper (web/js/api.js).
+// (web/js/i18n.js), the fetch wrapper (web/js/api.js) and the STIR/SHAKEN page's
+// helpers (web/js/views/carrier/shaken.js).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as i18n from '../../web/js/i18n.js';
 import { api, ApiError, errorKey, setCsrfToken, setUnauthorizedHandler, buildUrl } from '../../web/js/api.js';
+import { displayTn, atisError, isReplay, newOrigid } from '../../web/js/views/carrier/shaken.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -122,4 +124,72 @@ test('query parameters skip empty values', () => {
   assert.equal(buildUrl('/api/v1/admin/audit', { before: 42 }), '/api/v1/admin/audit?before=42');
   assert.equal(buildUrl('/api/v1/admin/notices', { status: '' }), '/api/v1/admin/notices');
   assert.equal(buildUrl('/api/v1/admin/notices', { status: 'failed' }), '/api/v1/admin/notices?status=failed');
+});
+
+test('an ApiError keeps the server\'s message and the body it came with', async () => {
+  const f = fakeFetch(409, { error: { code: 'already_exists', message: 'carrier "1" already has a customer "x"' } });
+  await assert.rejects(api('/api/v1/shaken/customers', { method: 'POST', body: {}, fetchImpl: f }), (err) => {
+    assert.equal(err.detail, 'carrier "1" already has a customer "x"');
+    assert.equal(err.body.error.code, 'already_exists');
+    assert.equal(errorKey(err), 'errors.conflict');
+    return true;
+  });
+  // ATIS-1000082 errors have no "error" object: the body carries them.
+  const atis = { requestError: { serviceException: { messageId: 'SVC4001', text: "Missing mandatory parameter '%1'", variables: ['orig'] } } };
+  const g = fakeFetch(400, atis);
+  await assert.rejects(api('/stir/v1/signing', { method: 'POST', body: {}, fetchImpl: g }), (err) => {
+    assert.equal(err.status, 400);
+    assert.equal(err.detail, '');
+    assert.deepEqual(err.body, atis);
+    return true;
+  });
+  const n = async () => {
+    throw new TypeError('Failed to fetch');
+  };
+  await assert.rejects(api('/api/v1/x', { fetchImpl: n }), (err) => err.detail === '' && err.body === null);
+});
+
+test('STIR/SHAKEN: numbers shown in E.164 with +', () => {
+  assert.equal(displayTn('8613800138000'), '+8613800138000');
+  assert.equal(displayTn('+8613800138000'), '+8613800138000');
+  assert.equal(displayTn(''), '');
+  assert.equal(displayTn(null), '');
+});
+
+test('STIR/SHAKEN: ATIS errors give messageId and text with the variables filled in', () => {
+  assert.deepEqual(
+    atisError({ requestError: { serviceException: { messageId: 'SVC4001', text: "Missing mandatory parameter '%1'", variables: ['orig'] } } }),
+    { messageId: 'SVC4001', text: "Missing mandatory parameter 'orig'" },
+  );
+  assert.deepEqual(
+    atisError({ requestError: { serviceException: { messageId: 'SVC4005', text: "Invalid value for parameter '%1': %2", variables: ['iat', 'too old'] } } }),
+    { messageId: 'SVC4005', text: "Invalid value for parameter 'iat': too old" },
+  );
+  assert.deepEqual(
+    atisError({ requestError: { policyException: { messageId: 'POL4030', text: 'missing or wrong X-CSRF-Token for this session', variables: [] } } }),
+    { messageId: 'POL4030', text: 'missing or wrong X-CSRF-Token for this session' },
+  );
+  // A placeholder without its variable stays as it is.
+  assert.equal(atisError({ requestError: { serviceException: { messageId: 'SVC4002', text: "Unsupported response type '%1'" } } }).text, "Unsupported response type '%1'");
+  assert.equal(atisError({ error: { code: 'x', message: 'y' } }), null);
+  assert.equal(atisError(null), null);
+});
+
+test('STIR/SHAKEN: a second verification of the same identity is recognised as a replay', () => {
+  const replayed = { verstat: 'TN-Validation-Failed', reasoncode: 438, reasontext: 'Invalid Identity Header', reasondesc: 'replayed: this PASSporT was already accepted' };
+  const badSignature = { verstat: 'TN-Validation-Failed', reasoncode: 438, reasondesc: 'signature validation failed' };
+  assert.equal(isReplay(replayed, false), true, 'the server says so');
+  assert.equal(isReplay(badSignature, true), true, 'a 438 after this page saw the identity pass');
+  assert.equal(isReplay(badSignature, false), false);
+  assert.equal(isReplay({ verstat: 'TN-Validation-Failed', reasoncode: 403, reasondesc: 'stale' }, true), false);
+  assert.equal(isReplay({ verstat: 'TN-Validation-Passed' }, true), false);
+});
+
+test('STIR/SHAKEN: origid is a v4 UUID, with or without crypto.randomUUID', () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  assert.match(newOrigid(), uuid);
+  const insecure = { getRandomValues: (a) => globalThis.crypto.getRandomValues(a) };
+  const a = newOrigid(insecure);
+  assert.match(a, uuid);
+  assert.notEqual(newOrigid(insecure), a);
 });

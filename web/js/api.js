@@ -6,7 +6,9 @@
 //   (POST, PUT, PATCH, DELETE);
 // - sends and parses JSON, and turns error answers {"error":{"code","message"}}
 //   into an ApiError carrying the HTTP status and code. The portal shows its own
-//   translated text for an error (errorKey), never the server's English message.
+//   translated text for an error (errorKey); the server's English message
+//   (`detail`) and the parsed body (`body`, e.g. an ATIS-1000082 requestError)
+//   are kept for pages that show them as data next to it.
 
 import { k } from './i18n.js';
 
@@ -17,12 +19,15 @@ let csrfToken = null;
 let unauthorizedHandler = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message, { retryAfter = null } = {}) {
+  constructor(status, code, message, { retryAfter = null, body = null } = {}) {
     super(message || code || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code || '';
     this.retryAfter = retryAfter;
+    // What the server said, as it said it (empty when it said nothing).
+    this.detail = status > 0 && message ? String(message) : '';
+    this.body = body;
   }
 }
 
@@ -99,6 +104,7 @@ export async function api(path, { method = 'GET', body, query, signal, headers =
     const ra = res.headers && res.headers.get ? Number.parseInt(res.headers.get('Retry-After') || '', 10) : NaN;
     const error = new ApiError(res.status, err.code || defaultCode(res.status), err.message, {
       retryAfter: Number.isFinite(ra) && ra > 0 ? ra : null,
+      body: data,
     });
     if (res.status === 401 && csrfToken && !url.startsWith(`${API_BASE}/session`) && unauthorizedHandler) {
       unauthorizedHandler(error);

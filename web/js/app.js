@@ -24,6 +24,7 @@ import * as adminOrgs from './views/admin/orgs.js';
 import * as adminKeys from './views/admin/keys.js';
 import * as adminAudit from './views/admin/audit.js';
 import * as adminNotices from './views/admin/notices.js';
+import * as carrierShaken from './views/carrier/shaken.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -38,6 +39,7 @@ const ROUTES = {
   '/admin/keys': { render: adminKeys.render, title: adminKeys.title, roles: ['admin'] },
   '/admin/audit': { render: adminAudit.render, title: adminAudit.title, roles: ['admin'] },
   '/admin/notices': { render: adminNotices.render, title: adminNotices.title, roles: ['admin'] },
+  '/carrier/shaken': { render: carrierShaken.render, title: carrierShaken.title, roles: ['carrier'] },
 };
 
 const state = { user: null, titleKey: null, flash: null, rendered: false };

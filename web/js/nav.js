@@ -21,6 +21,12 @@ export const ADMIN_PAGES = [
   { href: '#/admin/notices', path: '/admin/notices', label: k('nav.admin_notices'), desc: k('dashboard.tools.notices') },
 ];
 
+// Carrier tools: STIR/SHAKEN (the TN-ownership table that decides attestation,
+// and a place to try signing and verification).
+export const CARRIER_PAGES = [
+  { href: '#/carrier/shaken', path: '/carrier/shaken', label: k('nav.shaken'), desc: k('dashboard.tools.shaken') },
+];
+
 // The links shown to `user` (null when signed out), in groups:
 // [{labelKey, items}]. Citizens keep the public services in front; staff roles get
 // their workspace.
@@ -29,6 +35,7 @@ export function navGroups(user) {
   if (user.role === 'citizen') return [{ label: k('nav.group_public'), items: [...PUBLIC_PAGES, DASHBOARD] }];
   const workspace = [DASHBOARD];
   if (user.role === 'admin') workspace.push(...ADMIN_PAGES);
+  if (user.role === 'carrier') workspace.push(...CARRIER_PAGES);
   return [
     { label: k('nav.group_public'), items: [PUBLIC_PAGES[0]] },
     { label: k('nav.group_workspace'), items: workspace, role: user.role },

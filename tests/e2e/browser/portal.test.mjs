@@ -276,6 +276,7 @@ test('an administrator signs in, sees the admin pages in Chinese, and signs out'
     assert.ok(nav.includes(text('zh', key)), `admin navigation has "${text('zh', key)}"`);
   }
   assert.equal(await page.getAttribute('#nav-list a[href="#/admin/users"]', 'aria-current'), 'page');
+  assert.equal(await page.locator('#nav-list a[href="#/carrier/shaken"]').count(), 0, 'STIR/SHAKEN is for carriers only');
 
   // A reload restores the session (GET /api/v1/session) and stays on the page.
   await page.reload();
@@ -341,6 +342,203 @@ test('a non-admin demo account gets the "not allowed" page for admin routes', { 
   });
   await waitForHeading(text('zh', 'errors.page.forbidden_title'));
   await assertChineseOnly('the not-allowed page');
+  if (other.role !== 'carrier') {
+    assert.equal(await page.locator('#nav-list a[href="#/carrier/shaken"]').count(), 0, 'STIR/SHAKEN is for carriers only');
+    await page.evaluate(() => {
+      location.hash = '#/carrier/shaken';
+    });
+    await waitForHeading(text('zh', 'errors.page.forbidden_title'));
+  }
+  await page.click('#sign-out');
+  await waitForHeading(text('zh', 'landing.hero.title'));
+  assertNoPageErrors();
+});
+
+test('a carrier keeps its STIR/SHAKEN table, signs and verifies a call, in English and in Chinese', { timeout: TIMEOUT }, async (t) => {
+  requireEnv();
+  const res = await page.request.get(`${BASE}/api/v1/demo`);
+  if (res.status() !== 200) return t.skip('the server is not in demo mode');
+  const { accounts = [] } = await res.json();
+  const carrier = accounts.find((a) => a.role === 'carrier');
+  if (!carrier) return t.skip('no carrier demo account');
+
+  // In English first (the tests above left the portal in Chinese).
+  await goto('#/login');
+  await page.click('button[data-lang="en"]');
+  await waitForHeading(text('en', 'login.title'));
+  await page.getByLabel(text('en', 'login.username')).fill(carrier.username);
+  await page.getByLabel(text('en', 'login.password')).fill(carrier.password);
+  await page.click('.login-form button[type="submit"]');
+  await waitForHeading(text('en', 'dashboard.title'));
+
+  // The section is in the carrier's navigation and on its dashboard, and only there.
+  const link = page.locator('#nav-list a[href="#/carrier/shaken"]');
+  assert.equal((await link.textContent()).trim(), text('en', 'nav.shaken'));
+  assert.equal(await page.locator('#nav-list a[href^="#/admin/"]').count(), 0, 'no admin pages for a carrier');
+  assert.equal(await page.locator('#main .tool-card a[href="#/carrier/shaken"]').count(), 1, 'the dashboard links to STIR/SHAKEN');
+  await link.click();
+  await waitForHeading(text('en', 'shaken.title'));
+  assert.equal(await link.getAttribute('aria-current'), 'page');
+  const legend = await page.textContent('#main .attest-legend');
+  for (const key of ['shaken.level.a', 'shaken.level.b', 'shaken.level.c']) assert.ok(legend.includes(text('en', key)), `the legend explains ${key}`);
+
+  // The three demo customers, gateway marked as such.
+  for (const id of ['demo-finance', 'demo-callcentre', 'intl-gateway']) {
+    await page.locator(`#main tr[data-customer="${id}"]`).waitFor();
+  }
+  assert.equal((await page.locator('#main tr[data-customer="intl-gateway"] td').nth(2).textContent()).trim(), text('en', 'shaken.kind.gateway'));
+  assert.equal((await page.locator('#main tr[data-customer="demo-finance"] td').nth(1).textContent()).trim(), 'Demo Finance Ltd');
+  assert.equal(await page.locator('#main .paged-table > .pager button').first().isVisible(), false, 'no "show more" without a next page');
+
+  // The demo customer's numbers, in E.164 with '+'.
+  await page.click('#main tr[data-customer="demo-finance"] button[data-action="numbers"]');
+  const financeRanges = page.locator('#main tr[data-ranges-of="demo-finance"]');
+  await financeRanges.locator('tr[data-first="8613800138000"]').waitFor();
+  assert.match(await financeRanges.locator('tr[data-first="8613800138000"]').textContent(), /\+8613800138000.*\+8613800138999/);
+  await page.click('#main tr[data-customer="demo-finance"] button[data-action="numbers"]');
+  assert.equal(await financeRanges.count(), 0, 'the numbers fold away again');
+
+  // Add a customer (unique, so that the test can run against a long-lived server).
+  const suffix = Date.now().toString(36);
+  const id = `e2e-shop-${suffix}`;
+  const block = String(Date.now() % 10000).padStart(4, '0');
+  const first = `86755${block}000`;
+  const last = `86755${block}099`;
+  await page.click(`#main summary:has-text("${text('en', 'shaken.customers.add_title')}")`);
+  const addForm = page.locator('#main details.form-card form');
+  await addForm.getByLabel(text('en', 'shaken.customers.id')).fill(id);
+  await addForm.getByLabel(text('en', 'shaken.customers.name')).fill('E2E Shop Ltd');
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/shaken/customers') && r.request().method() === 'POST');
+  await addForm.locator('button[type="submit"]').click();
+  assert.equal((await created).status(), 201);
+  const row = page.locator(`#main tr[data-customer="${id}"]`);
+  await row.waitFor();
+  await page.locator('#main .message-area p.is-success', { hasText: id }).waitFor();
+
+  // ... and a range of numbers for it.
+  await row.locator('button[data-action="numbers"]').click();
+  const panel = page.locator(`#main tr[data-ranges-of="${id}"]`);
+  await panel.locator('td.empty').waitFor();
+  await panel.getByLabel(text('en', 'shaken.ranges.first')).fill(first);
+  await panel.getByLabel(text('en', 'shaken.ranges.last')).fill(last);
+  await panel.getByLabel(text('en', 'shaken.ranges.note')).fill('e2e test numbers');
+  await panel.locator('form button[type="submit"]').click();
+  const rangeRow = panel.locator(`tr[data-first="${first}"]`);
+  await rangeRow.waitFor();
+  assert.match(await rangeRow.textContent(), new RegExp(`\\+${first}.*\\+${last}.*100`));
+
+  // The new customer's number is attested A; another customer's number B; no customer C.
+  const tryForm = page.locator('#main .try-form');
+  const previewFor = async (customerId, orig) => {
+    await tryForm.getByLabel(text('en', 'shaken.try.customer')).fill(customerId);
+    await tryForm.getByLabel(text('en', 'shaken.try.orig')).fill(orig);
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/shaken/attestation?'));
+    await tryForm.locator('button[data-action="preview"]').click();
+    await answered;
+    const card = page.locator('#main .preview-card .attestation');
+    await card.waitFor();
+    return card.getAttribute('data-attest');
+  };
+  assert.equal(await previewFor(id, `86755${block}042`), 'A');
+  assert.equal(await previewFor('demo-callcentre', '8613800138001'), 'B');
+  assert.equal(await previewFor('', '8613800138001'), 'C');
+
+  // Sign for demo-finance: attestation A, with its reason and the Identity header.
+  await tryForm.getByLabel(text('en', 'shaken.try.customer')).fill('demo-finance');
+  await tryForm.getByLabel(text('en', 'shaken.try.orig')).fill('8613800138001');
+  await tryForm.getByLabel(text('en', 'shaken.try.dest')).fill('8613900139000');
+  const signing = page.waitForRequest((r) => r.url().endsWith('/stir/v1/signing'));
+  await tryForm.locator('button[data-action="sign"]').click();
+  const signRequest = await signing;
+  assert.ok((await signRequest.headerValue('x-csrf-token'))?.length > 0, 'the signing request carries X-CSRF-Token');
+  const sent = signRequest.postDataJSON().signingRequest;
+  assert.equal(sent.attest, 'A');
+  assert.deepEqual(sent.orig, { tn: '8613800138001' });
+  assert.deepEqual(sent.dest, { tn: ['8613900139000'] });
+  assert.equal(sent.customer, 'demo-finance');
+  assert.match(sent.origid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.ok(Math.abs(sent.iat - Date.now() / 1000) < 30, 'iat is now, in seconds');
+  const signed = page.locator('#main .signed-card');
+  await signed.locator('.attestation[data-attest="A"]').waitFor();
+  assert.ok((await signed.textContent()).includes(text('en', 'shaken.level.a_name')));
+  assert.match(await signed.locator('.attest-reason').textContent(), /demo-finance/);
+  assert.match(await signed.locator('textarea.identity-value').inputValue(), /^[\w-]+\.[\w-]+\.[\w-]+;info=<[^>]+>;alg=ES256;ppt=shaken$/);
+
+  // Verify: passed. Verify the same identity again: refused as a replay (438), labelled as expected.
+  await signed.locator('button[data-action="verify"]').click();
+  const results = signed.locator('.verify-result');
+  await results.nth(0).waitFor();
+  assert.equal(await results.nth(0).getAttribute('data-verstat'), 'TN-Validation-Passed');
+  assert.match(await results.nth(0).textContent(), /TN-Validation-Passed/);
+  assert.ok((await results.nth(0).textContent()).includes(text('en', 'shaken.verify.passed')));
+  assert.equal(await results.nth(0).locator('.replay-note').count(), 0);
+  await signed.locator('button[data-action="verify"]').click();
+  await results.nth(1).waitFor();
+  assert.equal(await results.nth(1).getAttribute('data-verstat'), 'TN-Validation-Failed');
+  assert.equal(await results.nth(1).getAttribute('data-replay'), '1');
+  const replay = await results.nth(1).textContent();
+  assert.match(replay, /TN-Validation-Failed/);
+  assert.match(replay, /438/);
+  assert.ok(replay.includes(text('en', 'shaken.verify.replay_expected')), 'the replay is labelled as expected');
+  await assertNoRawKeys('the STIR/SHAKEN page');
+  await page.screenshot({ path: path.join(SHOTS, 'portal-shaken-en.png'), fullPage: true });
+
+  // 简体中文: the same page, translated in place (server data stays as it is).
+  await page.click('button[data-lang="zh"]');
+  await waitForHeading(text('zh', 'shaken.title'));
+  assert.equal((await link.textContent()).trim(), text('zh', 'nav.shaken'));
+  assert.ok((await results.nth(1).textContent()).includes(text('zh', 'shaken.verify.replay_expected')));
+  assert.ok((await results.nth(0).textContent()).includes(text('zh', 'shaken.verify.passed')));
+  assert.equal((await page.locator('#main tr[data-customer="intl-gateway"] td').nth(2).textContent()).trim(), text('zh', 'shaken.kind.gateway'));
+  await assertChineseOnly('the STIR/SHAKEN page');
+  await assertNoRawKeys('the STIR/SHAKEN page');
+  await page.screenshot({ path: path.join(SHOTS, 'portal-shaken-zh.png'), fullPage: true });
+
+  // An ATIS-1000082 error: messageId and text, with %1 filled in.
+  await tryForm.getByLabel(text('zh', 'shaken.try.dest')).fill('not-a-number');
+  await tryForm.locator('button[data-action="sign"]').click();
+  const problem = page.locator('#main .try-form .message-error p');
+  await problem.waitFor();
+  const problemText = await problem.textContent();
+  assert.ok(problemText.includes(text('zh', 'shaken.refused')), problemText);
+  assert.match(problemText, /SVC4005/);
+  assert.match(problemText, /Invalid value for parameter 'dest\.tn'/);
+  assert.doesNotMatch(problemText, /%\d/);
+  await assertChineseOnly('the STIR/SHAKEN page with a signing error');
+
+  // An API error: the translated explanation and the server's message.
+  await addForm.getByLabel(text('zh', 'shaken.customers.id')).fill('demo-finance');
+  await addForm.getByLabel(text('zh', 'shaken.customers.name')).fill('Duplicate');
+  await addForm.locator('button[type="submit"]').click();
+  const conflict = addForm.locator('.message-error p');
+  await conflict.waitFor();
+  assert.ok((await conflict.textContent()).includes(text('zh', 'errors.conflict')));
+  assert.match(await conflict.locator('.server-detail').textContent(), /demo-finance/);
+
+  // Remove the range, rename the customer to a gateway, delete it.
+  await rangeRow.locator('button[data-action="remove-range"]').click();
+  const removed = page.waitForResponse((r) => r.url().includes(`/ranges/${first}?last=${last}`) && r.request().method() === 'DELETE');
+  await page.click('dialog button[value="ok"]');
+  assert.equal((await removed).status(), 204);
+  await panel.locator('td.empty').waitFor();
+
+  await row.locator('button[data-action="edit"]').click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.getByLabel(text('zh', 'shaken.customers.name')).fill('E2E Shop (renamed)');
+  await dialog.getByLabel(text('zh', 'shaken.customers.kind')).selectOption('gateway');
+  const patched = page.waitForResponse((r) => r.url().endsWith(`/api/v1/shaken/customers/${id}`) && r.request().method() === 'PATCH');
+  await dialog.locator('button[type="submit"]').click();
+  assert.equal((await patched).status(), 200);
+  await page.locator(`#main tr[data-customer="${id}"] td:has-text("E2E Shop (renamed)")`).waitFor();
+  assert.equal((await row.locator('td').nth(2).textContent()).trim(), text('zh', 'shaken.kind.gateway'));
+
+  await row.locator('button[data-action="delete"]').click();
+  const deleted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/shaken/customers/${id}`) && r.request().method() === 'DELETE');
+  await page.click('dialog button[value="ok"]');
+  assert.equal((await deleted).status(), 204);
+  await row.waitFor({ state: 'detached' });
+  await assertChineseOnly('the STIR/SHAKEN page after the changes');
+
   await page.click('#sign-out');
   await waitForHeading(text('zh', 'landing.hero.title'));
   assertNoPageErrors();

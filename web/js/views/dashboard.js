@@ -1,10 +1,10 @@
-// The signed-in home page: a welcome for the user's role, the account, and (for
-// administrators) the administration pages.
+// The signed-in home page: a welcome for the user's role, the account, and the
+// role's own pages (administration for administrators, tools for carriers).
 
 import { h, raw } from '../dom.js';
 import { k } from '../i18n.js';
 import { pageHeader } from '../components.js';
-import { ADMIN_PAGES } from '../nav.js';
+import { ADMIN_PAGES, CARRIER_PAGES } from '../nav.js';
 
 export const title = k('dashboard.doc_title');
 
@@ -16,6 +16,12 @@ const WELCOME = {
   data_controller: k('dashboard.welcome.data_controller'),
   analyst: k('dashboard.welcome.analyst'),
   admin: k('dashboard.welcome.admin'),
+};
+
+// role -> {title, pages} of the tool cards on the dashboard.
+const TOOLS = {
+  admin: { title: k('dashboard.admin_tools'), pages: ADMIN_PAGES },
+  carrier: { title: k('dashboard.carrier_tools'), pages: CARRIER_PAGES },
 };
 
 export function render(ctx) {
@@ -42,21 +48,21 @@ export function render(ctx) {
     h('p', { i18n: WELCOME[user.role] || k('dashboard.welcome.other') }),
   );
 
-  const tools =
-    user.role === 'admin'
-      ? h(
-          'section',
-          { class: 'section', 'aria-labelledby': 'admin-tools' },
-          h('h2', { id: 'admin-tools', i18n: k('dashboard.admin_tools') }),
-          h(
-            'ul',
-            { class: 'card-grid card-grid-3' },
-            ADMIN_PAGES.map((p) =>
-              h('li', { class: 'card tool-card' }, h('h3', {}, h('a', { href: p.href, i18n: p.label })), h('p', { i18n: p.desc })),
-            ),
+  const own = TOOLS[user.role];
+  const tools = own
+    ? h(
+        'section',
+        { class: 'section', 'aria-labelledby': 'role-tools' },
+        h('h2', { id: 'role-tools', i18n: own.title }),
+        h(
+          'ul',
+          { class: 'card-grid card-grid-3' },
+          own.pages.map((p) =>
+            h('li', { class: 'card tool-card' }, h('h3', {}, h('a', { href: p.href, i18n: p.label })), h('p', { i18n: p.desc })),
           ),
-        )
-      : null;
+        ),
+      )
+    : null;
 
   return h(
     'div',
