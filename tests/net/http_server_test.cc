@@ -526,6 +526,22 @@ TEST_F(HttpsTest, ServesOverTls) {
   EXPECT_TRUE(c.ClosedByPeer());
 }
 
+// Bodies larger than one TLS record (16 KiB) arrive whole, twice on one
+// connection (a two-buffer write once stalled here).
+TEST_F(HttpsTest, LargeBodiesOverTls) {
+  Start(TlsOptions(), [](const HttpRequest& req, HttpResponse& res) {
+    res.body = std::string(req.path == "/big" ? 300'000 : 16'500, 'x');
+  });
+  TestClient c;
+  ASSERT_TRUE(c.Connect(port_, /*tls=*/true));
+  for (const char* path : {"/medium", "/big"}) {
+    ASSERT_TRUE(c.Send(std::string("GET ") + path + " HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ParsedResponse r = c.ReadResponse();
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body.size(), std::string_view(path) == "/big" ? 300'000u : 16'500u) << path;
+  }
+}
+
 TEST_F(HttpsTest, TimeoutAnd413WorkOverTls) {
   HttpServerOptions o = TlsOptions();
   o.request_timeout = 300ms;

@@ -308,8 +308,12 @@ class Connection final : public ConnectionBase,
     internal::AppendResponseHead(out_, res_, ctx_.options.server_name, connection, &principal_);
     const bool send_body = !head && !internal::StatusHasNoBody(res_.status);
     body_bytes_ = send_body ? res_.body.size() : 0;
-    std::array<asio::const_buffer, 2> buffers = {asio::buffer(out_),
-                                                 asio::buffer(res_.body.data(), body_bytes_)};
+    // Over TLS, one buffer: Boost 1.74's ssl::stream stalls writing a
+    // two-buffer sequence whose second buffer exceeds one TLS record (16 KiB),
+    // and TLS copies the bytes to encrypt them anyway.
+    if constexpr (kTls) out_.append(res_.body, 0, body_bytes_);
+    std::array<asio::const_buffer, 2> buffers = {
+        asio::buffer(out_), asio::buffer(res_.body.data(), kTls ? 0 : body_bytes_)};
     state_ = State::kWriting;
     deadline = Clock::now() + ctx_.options.request_timeout;
     asio::async_write(stream_, buffers,
