@@ -194,6 +194,21 @@ TEST_F(StirTest, SignThenVerifyThenReplay) {
   EXPECT_EQ(again["verificationResponse"]["reasoncode"], 438);
 }
 
+// Rich Call Data (RFC 9795) travels from the signing request to the verifier's answer.
+TEST_F(StirTest, RichCallDataEndToEnd) {
+  json req = SigningRequest();
+  req["signingRequest"]["rcd"] = {{"nam", "Acme Bank 客服"}, {"icn", "https://acme.example/a.png"}};
+  req["signingRequest"]["crn"] = "Card fraud alert";
+  auto s = Post("/stir/v1/signing", req);
+  ASSERT_EQ(s.status, 200) << s.body;
+  const std::string identity = json::parse(s.body)["signingResponse"]["identity"];
+  json r = json::parse(Post("/stir/v1/verification", VerificationRequest(identity)).body);
+  EXPECT_EQ(r["verificationResponse"]["rcd"]["nam"], "Acme Bank 客服") << r;
+  EXPECT_EQ(r["verificationResponse"]["rcd"]["crn"], "Card fraud alert") << r;
+  req["signingRequest"]["rcd"] = {{"nam", 7}};
+  ExpectAtisError(Post("/stir/v1/signing", req), 400, "serviceException", "SVC4005");
+}
+
 TEST_F(StirTest, AttestationComesFromData) {
   // The bank's customer signing a number that is not the bank's gets B, whatever it asks.
   json s = json::parse(Post("/stir/v1/signing", SigningRequest("8613900000000")).body);

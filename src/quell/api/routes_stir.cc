@@ -224,6 +224,23 @@ Status Signing(Context& ctx) {
     if (!customer->is_string()) return Respond(ctx, Invalid("customer", "must be a string"));
     sign.customer_id = customer->get<std::string>();
   }
+  // And Rich Call Data (RFC 9795): "rcd":{"nam","apn","icn","jcl"}, "crn".
+  if (auto rcd = req.find("rcd"); rcd != req.end()) {
+    if (!rcd->is_object()) return Respond(ctx, Invalid("rcd", "must be an object"));
+    for (auto [name, target] : {std::pair{"nam", &sign.rcd.nam}, std::pair{"apn", &sign.rcd.apn},
+                                std::pair{"icn", &sign.rcd.icn}, std::pair{"jcl", &sign.rcd.jcl}}) {
+      auto it = rcd->find(name);
+      if (it == rcd->end()) continue;
+      if (!it->is_string()) {
+        return Respond(ctx, Invalid(std::string("rcd.") + name, "must be a string"));
+      }
+      *target = it->get<std::string>();
+    }
+  }
+  if (auto crn = req.find("crn"); crn != req.end()) {
+    if (!crn->is_string()) return Respond(ctx, Invalid("crn", "must be a string"));
+    sign.crn = crn->get<std::string>();
+  }
 
   auto r = signer->Sign(std::to_string(*ctx.principal->org_id), sign);
   if (!r) {

@@ -364,6 +364,8 @@ Result<SignResult> Signer::Sign(std::string_view org_id, const SignRequest& requ
   passport.claims.iat = iat;
   passport.claims.orig_tn = std::move(*orig);
   passport.claims.origid = request.origid.empty() ? NewOrigid() : request.origid;
+  passport.claims.rcd = request.rcd;
+  passport.claims.crn = request.crn;
 
   QUELL_ASSIGN_OR_RETURN(std::string claims_json,
                          EncodeClaimsJson(passport.claims, passport.header.ppt));

@@ -144,6 +144,8 @@ struct SignRequest {
   std::string customer_id;            // the authenticated customer; empty: none (C)
   std::string origid;                 // empty: a fresh UUID v4; else must be a UUID
   std::optional<int64_t> iat;         // absent: the clock's now, in seconds
+  RichCallData rcd;                   // RFC 9795 caller name / logo; empty: none
+  std::string crn;                    // RFC 9795 call reason; empty: none
 };
 
 struct SignResult {
