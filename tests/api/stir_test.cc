@@ -192,6 +192,12 @@ TEST_F(StirTest, SignThenVerifyThenReplay) {
   json again = json::parse(Post("/stir/v1/verification", VerificationRequest(identity)).body);
   EXPECT_EQ(again["verificationResponse"]["verstat"], "TN-Validation-Failed");
   EXPECT_EQ(again["verificationResponse"]["reasoncode"], 438);
+
+  // Counted for /metrics by result and by attestation.
+  const std::string metrics = Call("GET", "/metrics", "").body;
+  EXPECT_NE(metrics.find("quell_shaken_verifications_total{code=\"passed\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("quell_shaken_verifications_total{code=\"438\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("quell_shaken_signatures_total{attest=\"A\"}"), std::string::npos);
 }
 
 // Rich Call Data (RFC 9795) travels from the signing request to the verifier's answer.

@@ -13,12 +13,25 @@
 #include <utility>
 
 #include "quell/core/ids.h"
+#include "quell/core/metrics.h"
 #include "quell/shaken/base64url.h"
 #include "quell/shaken/identity_header.h"
 #include "quell/shaken/internal/quote.h"
 
 namespace quell::shaken {
 namespace {
+
+// Signatures by attestation level.
+metrics::Counter& SignatureCounter(Attestation level) {
+  static metrics::Counter* counters = [] {
+    constexpr char kName[] = "quell_shaken_signatures_total";
+    constexpr char kHelp[] = "STIR/SHAKEN PASSporTs signed, by attestation";
+    return new metrics::Counter[3]{metrics::GetCounter(kName, kHelp, {{"attest", "A"}}),
+                                   metrics::GetCounter(kName, kHelp, {{"attest", "B"}}),
+                                   metrics::GetCounter(kName, kHelp, {{"attest", "C"}})};
+  }();
+  return counters[level == Attestation::kFull ? 0 : level == Attestation::kPartial ? 1 : 2];
+}
 
 constexpr std::size_t kMaxX5uBytes = 2048;
 constexpr std::size_t kMaxLabelBytes = 200;
@@ -384,6 +397,7 @@ Result<SignResult> Signer::Sign(std::string_view org_id, const SignRequest& requ
   out += identity->identity_params;
   result.passport = std::move(passport);
   result.signer_name = identity->name;
+  SignatureCounter(result.attestation.level).Inc();
   return result;
 }
 

@@ -1,8 +1,10 @@
 #include "quell/shaken/verifier.h"
 
+#include <array>
 #include <atomic>
 #include <utility>
 
+#include "quell/core/metrics.h"
 #include "quell/shaken/credential_cache.h"
 
 namespace quell::shaken {
@@ -11,6 +13,9 @@ namespace {
 constexpr char kBadIdentityInfo[] = "Bad Identity Info";
 constexpr char kUnsupportedCredential[] = "Unsupported Credential";
 
+constexpr char kName[] = "quell_shaken_verifications_total";
+constexpr char kHelp[] = "STIR/SHAKEN verifications by result (passed or the SIP code)";
+
 Credential Refuse(int code, const char* reason, std::string detail, std::string signer = {}) {
   return Credential{.owner = nullptr,
                     .key = nullptr,
@@ -18,6 +23,25 @@ Credential Refuse(int code, const char* reason, std::string detail, std::string 
                     .sip_reason = reason,
                     .detail = std::move(detail),
                     .signer = std::move(signer)};
+}
+
+// Verifications by outcome: SIP code 0 (passed), 403, 428, 436, 437, 438.
+metrics::Counter& VerificationCounter(int sip_code) {
+  static const std::array<int, 6> kCodes = {0, 403, 428, 436, 437, 438};
+  static std::array<metrics::Counter, 6>* counters = [] {
+    auto* c =
+        new std::array<metrics::Counter, 6>{metrics::GetCounter(kName, kHelp, {{"code", "passed"}}),
+                                            metrics::GetCounter(kName, kHelp, {{"code", "403"}}),
+                                            metrics::GetCounter(kName, kHelp, {{"code", "428"}}),
+                                            metrics::GetCounter(kName, kHelp, {{"code", "436"}}),
+                                            metrics::GetCounter(kName, kHelp, {{"code", "437"}}),
+                                            metrics::GetCounter(kName, kHelp, {{"code", "438"}})};
+    return c;
+  }();
+  for (std::size_t i = 0; i < kCodes.size(); ++i) {
+    if (kCodes[i] == sip_code) return (*counters)[i];
+  }
+  return (*counters)[5];
 }
 
 }  // namespace
@@ -83,7 +107,9 @@ Verifier::~Verifier() = default;
 
 CheckResult Verifier::Verify(std::span<const std::string_view> identity_values,
                              std::string_view from_tn, std::string_view to_tn) {
-  return checker_.CheckAll(identity_values, from_tn, to_tn, *source_);
+  CheckResult r = checker_.CheckAll(identity_values, from_tn, to_tn, *source_);
+  VerificationCounter(r.sip_code).Inc();
+  return r;
 }
 
 void Verifier::SetTrustStore(std::shared_ptr<const TrustStore> trust) {
