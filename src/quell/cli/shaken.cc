@@ -325,7 +325,8 @@ void AddCa(CLI::App* shaken, Action* action) {
   ca->require_subcommand(1);
   {
     auto dir = std::make_shared<std::string>();
-    auto name = std::make_shared<std::string>("Quell Test STI-CA");
+    // A short random tag keeps two test CAs apart by name in error messages.
+    auto name = std::make_shared<std::string>("Quell Test STI-CA " + RandomToken(3));
     auto country = std::make_shared<std::string>("CN");
     auto days = std::make_shared<int64_t>(3650);
     auto force = std::make_shared<bool>(false);
