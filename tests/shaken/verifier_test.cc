@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "quell/shaken/base64url.h"
 #include "quell/shaken/credential_cache.h"
 #include "quell/shaken/pki.h"
 #include "quell/shaken/x5u_fetch.h"
@@ -252,6 +253,64 @@ TEST_F(VerifierTest, GarbageNeverFetches) {
   // A stale or mismatched PASSporT is refused before its x5u is fetched.
   ExpectFail(Verify(*v, Sign("https://cr.example.net/never.pem", "", -120)), 403, "old");
   EXPECT_EQ(fetcher_->fetches(), 0);
+}
+
+// Signs `header_json`.`claims_json` as given, byte for byte.
+std::string SignRaw(const EcKey& key, const std::string& header_json,
+                    const std::string& claims_json, const std::string& info) {
+  const std::string input = Base64UrlEncode(header_json) + "." + Base64UrlEncode(claims_json);
+  const std::string jws = input + "." + Base64UrlEncode(*SignEs256(key, input));
+  return jws + ";info=<" + info + ">;alg=ES256;ppt=shaken";
+}
+
+// A peer's PASSporT with keys out of order and white space is verified over the
+// bytes received (RFC 8225 §9 binds only the signer's own serialisation).
+TEST_F(VerifierTest, NonCanonicalButValidJsonIsAccepted) {
+  auto v = Make();
+  const std::string header = std::string(R"({ "x5u" : ")") + kX5u +
+                             R"(", "typ":"passport", "ppt":"shaken", "alg":"ES256" })";
+  const std::string claims =
+      R"({"origid":"123e4567-e89b-12d3-a456-426655440000", "orig":{"tn":"+)" + std::string(kOrig) +
+      R"("}, "iat": )" + std::to_string(now_) + R"(, "dest":{"tn":[")" + kDest +
+      R"("]}, "attest":"A"})";
+  CheckResult r = Verify(*v, SignRaw(leaf_key_, header, claims, kX5u));
+  EXPECT_EQ(r.verstat, Verstat::kPassed) << r.sip_code << " " << r.detail;
+}
+
+TEST_F(VerifierTest, TamperedHeaderClaimsOrSignatureAre438) {
+  auto v = Make();
+  const std::string good = Sign();
+  const std::size_t dot1 = good.find('.');
+  const std::size_t dot2 = good.find('.', dot1 + 1);
+  const std::size_t semi = good.find(';');
+  // Header: the same x5u, one more member, re-encoded; the signature no longer matches.
+  const std::string header =
+      std::string(R"({"alg":"ES256","ppt":"shaken","typ":"passport","x":1,"x5u":")") + kX5u +
+      R"("})";
+  ExpectFail(Verify(*v, Base64UrlEncode(header) + good.substr(dot1)), 438, "signature");
+  // Claims: attest A becomes C.
+  std::string claims = *Base64UrlDecode(good.substr(dot1 + 1, dot2 - dot1 - 1));
+  claims.replace(claims.find("\"A\""), 3, "\"C\"");
+  ExpectFail(Verify(*v, good.substr(0, dot1 + 1) + Base64UrlEncode(claims) + good.substr(dot2)),
+             438, "signature");
+  // Signature: one bit flipped.
+  std::string sig = *Base64UrlDecode(good.substr(dot2 + 1, semi - dot2 - 1));
+  sig[10] = static_cast<char>(sig[10] ^ 1);
+  ExpectFail(Verify(*v, good.substr(0, dot2 + 1) + Base64UrlEncode(sig) + good.substr(semi)), 438,
+             "signature");
+  // Truncated anywhere: refused, never a crash.
+  for (std::size_t n = 0; n < good.size(); n += 7) {
+    EXPECT_EQ(Verify(*v, good.substr(0, n)).verstat, Verstat::kFailed) << n;
+  }
+}
+
+// The production fetch profile refuses an http:// x5u before any traffic.
+TEST_F(VerifierTest, PlainHttpX5uIsRefusedInProduction) {
+  auto fetcher = CurlCertificateFetcher::Create({});
+  ASSERT_TRUE(fetcher.has_value()) << fetcher.status().ToString();
+  auto cache = *CredentialCache::Create({}, std::move(*fetcher), clock_);
+  Verifier v(clock_, *cache, Trust(), {});
+  ExpectFail(Verify(v, Sign("http://cr.example.net/sp.pem")), 436, "http");
 }
 
 }  // namespace
