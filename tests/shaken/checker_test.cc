@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -397,6 +398,21 @@ TEST_F(CheckerTest, CheckAllFollowsDiversion) {
   const std::array<std::string_view, 1> lone_div = {div};
   ExpectFailed(c.CheckAll(lone_div, kOrig, "12155550199", both), 438, "Invalid Identity Header",
                "no shaken PASSporT");
+}
+
+// ATIS-1000082 E10 comes before freshness: a stale token whose info differs from
+// its x5u is 436, not 403. And a request may not bring more headers than a
+// shaken PASSporT and its diversions.
+TEST_F(CheckerTest, InfoMismatchBeforeFreshnessAndHeaderCountCapped) {
+  PassportChecker c(clock_, {});
+  std::string stale = Sign(Make(-600));
+  stale.replace(stale.find(kX5u), std::strlen(kX5u), "https://other.example.org/x.cer");
+  ExpectFailed(Check(c, stale), 436, "Bad Identity Info", "differs from the PASSporT x5u");
+  FixedKeySource source(key_);
+  const std::string good = Sign(Make());
+  std::vector<std::string_view> many(1 + kMaxDiversions + 1, good);
+  ExpectFailed(c.CheckAll(many, kOrig, kDest, source), 438, "Invalid Identity Header",
+               "Identity headers; at most 6");
 }
 
 TEST_F(CheckerTest, CredentialFailureIsReportedWithItsCode) {

@@ -304,6 +304,36 @@ TEST_F(VerifierTest, TamperedHeaderClaimsOrSignatureAre438) {
   }
 }
 
+// RFC 9060: a delegate CA for 86138001380xx cannot vouch for another number by
+// putting a look-alike of itself (same name and key, no TNAuthList) first in the
+// bundle it serves.
+TEST_F(VerifierTest, DelegationCannotBeLaunderedThroughALookAlikeCa) {
+  EcKey delegate_key = *EcKey::Generate();
+  const CertificateSubject subject = {.country = "CN", .common_name = "Delegate"};
+  const std::string delegate = Must(IssueIntermediateCa(
+      {.subject = subject,
+       .not_before = now_ - kDay,
+       .not_after = now_ + 365 * kDay,
+       .tn_auth_list = TnAuthList{.ranges = {{.start = "8613800138000", .count = 100}}}},
+      delegate_key, {*inter_, inter_key_}));
+  const std::string decoy = Must(IssueIntermediateCa(
+      {.subject = subject, .not_before = now_ - 10 * kDay, .not_after = now_ - kDay}, delegate_key,
+      {*inter_, inter_key_}));
+  const std::string leaf = Must(IssueShakenCertificate({.subject = {.common_name = "SHAKEN victim"},
+                                                        .not_before = now_ - kDay,
+                                                        .not_after = now_ + kDay,
+                                                        .tn_auth_list = {.tns = {"8613999999999"}}},
+                                                       leaf_key_, {First(delegate), delegate_key}));
+  for (const std::string& bundle :
+       {leaf + delegate + inter_pem_, leaf + decoy + delegate + inter_pem_}) {
+    auto chain = ParseCertificateChain(bundle);
+    ASSERT_TRUE(chain.has_value()) << chain.status().ToString();
+    Status s = CheckTnAuthorization(*chain, TnAuthProfile::kTn, "8613999999999");
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("does not encompass"), std::string::npos) << s.message();
+  }
+}
+
 // The production fetch profile refuses an http:// x5u before any traffic.
 TEST_F(VerifierTest, PlainHttpX5uIsRefusedInProduction) {
   auto fetcher = CurlCertificateFetcher::Create({});

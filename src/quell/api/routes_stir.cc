@@ -127,6 +127,7 @@ Status Verification(Context& ctx) {
   if (auto f = ReadTn(req, "from", false, &from)) return Respond(ctx, *f);
   if (auto f = ReadTn(req, "to", true, &to)) return Respond(ctx, *f);
   if (auto f = ReadInt(req, "time", &time)) return Respond(ctx, *f);
+  if (time < 1 || time > shaken::kMaxIat) return Respond(ctx, Invalid("time", "out of range"));
   // "identity" is one Identity header value; Quell also takes an array of them
   // (a shaken PASSporT and its div PASSporTs, RFC 8946).
   std::vector<std::string> identities;
@@ -134,13 +135,16 @@ Status Verification(Context& ctx) {
   if (id == req.end()) return Respond(ctx, Missing("identity"));
   if (id->is_string()) {
     identities.push_back(id->get<std::string>());
-  } else if (id->is_array() && !id->empty()) {
+  } else if (id->is_array() && !id->empty() &&
+             id->size() <= 1 + static_cast<std::size_t>(shaken::kMaxDiversions)) {
     for (const Json& v : *id) {
       if (!v.is_string()) return Respond(ctx, Invalid("identity", "must hold strings"));
       identities.push_back(v.get<std::string>());
     }
   } else {
-    return Respond(ctx, Invalid("identity", "must be a string or an array of strings"));
+    return Respond(
+        ctx, Invalid("identity", "must be a string or an array of 1 to " +
+                                     std::to_string(1 + shaken::kMaxDiversions) + " strings"));
   }
 
   shaken::CheckResult r;

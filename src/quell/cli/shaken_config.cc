@@ -206,15 +206,35 @@ Result<ShakenServices> OpenShaken(const ShakenConfig& config, store::Store& stor
 
 Status ReloadShaken(const ShakenConfig& config, access::Accounts& accounts,
                     ShakenServices& services) {
+  // Everything is read and checked before anything is swapped, so a bad file
+  // leaves the running trust store and signers as they were.
+  std::shared_ptr<const shaken::TrustStore> trust;
   if (services.verifier != nullptr && !config.trust_dir.empty()) {
-    QUELL_ASSIGN_OR_RETURN(std::shared_ptr<const shaken::TrustStore> trust, LoadTrust(config));
-    services.verifier->SetTrustStore(std::move(trust));
+    QUELL_ASSIGN_OR_RETURN(trust, LoadTrust(config));
   }
-  QUELL_ASSIGN_OR_RETURN(std::vector<shaken::SignerConfig> signers,
+  QUELL_ASSIGN_OR_RETURN(std::vector<shaken::SignerConfig> configs,
                          SignerConfigs(config, accounts));
-  QUELL_RETURN_IF_ERROR(services.signers->Reload(signers));
-  QUELL_RETURN_IF_ERROR(PreloadOwnCertificates(services));
-  return services.tn_ownership->Reload();
+  std::vector<shaken::SignerIdentity> identities;
+  for (const shaken::SignerConfig& c : configs) {
+    QUELL_ASSIGN_OR_RETURN(
+        shaken::SignerIdentity identity,
+        shaken::SignerIdentity::Load(c, {.allow_http_x5u = config.allow_http_x5u}));
+    identities.push_back(std::move(identity));
+  }
+  // The index swaps itself only on success; reading it again changes nothing else.
+  QUELL_RETURN_IF_ERROR(services.tn_ownership->Reload());
+  std::vector<std::string> old_x5us;
+  for (const auto& identity : services.signers->Snapshot()->identities()) {
+    old_x5us.push_back(identity->x5u);
+  }
+  QUELL_RETURN_IF_ERROR(services.signers->Replace(std::move(identities)));
+  if (trust != nullptr) services.verifier->SetTrustStore(std::move(trust));
+  if (services.cache != nullptr) {
+    // A retired signer's certificate must not keep verifying from the preload.
+    for (const std::string& x5u : old_x5us) services.cache->Invalidate(x5u);
+  }
+  return PreloadOwnCertificates(services).WithContext(
+      "the new signers are in force, but caching their certificates failed");
 }
 
 }  // namespace quell::cli

@@ -176,6 +176,13 @@ CheckResult PassportChecker::CheckAll(std::span<const std::string_view> values,
                                       std::string_view from_tn, std::string_view to_tn,
                                       CredentialSource& credentials) {
   if (values.empty()) return CheckMissing();
+  // One shaken PASSporT and its div PASSporTs: anything beyond would only let a
+  // caller make the verifier check (and fetch) more than a call can need.
+  if (values.size() > 1 + kMaxDiversions) {
+    return Fail(438, kInvalidIdentityHeader,
+                std::to_string(values.size()) + " Identity headers; at most " +
+                    std::to_string(1 + kMaxDiversions) + " (shaken plus diversions) are read");
+  }
   std::vector<IdentityHeader> shaken;
   std::vector<IdentityHeader> divs;
   std::optional<CheckResult> first_parse_failure;
@@ -238,6 +245,13 @@ CheckResult PassportChecker::CheckParsed(const IdentityHeader& header, std::stri
   if (p.header.typ != "passport") {
     return Fail(437, kUnsupportedCredential,
                 "PASSporT typ \"" + p.header.typ + "\" is not \"passport\"", p);
+  }
+  // ATIS-1000082 E10, before freshness: a token whose info and x5u disagree is
+  // malformed however old it is.
+  if (header.info != p.header.x5u) {
+    return Fail(436, kBadIdentityInfo,
+                "Identity info <" + header.info + "> differs from the PASSporT x5u " + p.header.x5u,
+                p);
   }
   if (p.header.ppt != header.ppt) {
     return Fail(438, kInvalidIdentityHeader,

@@ -19,7 +19,12 @@ namespace {
 int64_t ToUnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-TimePoint FromUnixSeconds(int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+// Certificates may say 9999 (RFC 5280), past what a nanosecond time point holds:
+// clamp to +-2^32 s (1834..2106), where differences of two times cannot overflow.
+TimePoint FromUnixSeconds(int64_t s) {
+  constexpr int64_t kLimit = int64_t{1} << 32;
+  return TimePoint(std::chrono::seconds(std::clamp(s, -kLimit, kLimit)));
+}
 
 std::string Prefix(std::string_view url) { return "x5u " + internal::QuoteX5u(url) + ": "; }
 

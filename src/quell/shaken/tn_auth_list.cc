@@ -348,17 +348,6 @@ Status CheckSpcProfile(const Certificate& leaf) {
   return Status::Ok();
 }
 
-// The intermediate that issued `child`, if the chain holds it.
-const Certificate* IssuerIn(const CertificateChain& chain, const Certificate& child) {
-  X509* c = internal::CertificateAccess::X509Of(child);
-  for (const auto& candidate : chain.intermediates) {
-    X509* i = internal::CertificateAccess::X509Of(candidate);
-    if (i != c && X509_check_issued(i, c) == X509_V_OK) return &candidate;
-  }
-  ERR_clear_error();
-  return nullptr;
-}
-
 Status CheckTnProfile(const CertificateChain& chain, std::string_view orig_tn) {
   const auto& list = chain.leaf.tn_auth_list();
   if (!list) return PermissionDenied("no TNAuthList in certificate " + Name(chain.leaf));
@@ -366,23 +355,33 @@ Status CheckTnProfile(const CertificateChain& chain, std::string_view orig_tn) {
     return PermissionDenied("number " + QuoteUntrusted(orig_tn, kQuoteMax) +
                             " is not covered by the certificate " + Name(chain.leaf));
   }
-  // Walk up from the leaf. Each CA with a TNAuthList must encompass the nearest
-  // list below it, so a CA without a list cannot launder a wider one.
-  const Certificate* below = &chain.leaf;
-  const Certificate* current = &chain.leaf;
-  for (std::size_t step = 0; step < chain.intermediates.size(); ++step) {
-    const Certificate* issuer = IssuerIn(chain, *current);
-    if (issuer == nullptr) break;
-    if (issuer->tn_auth_list()) {
-      if (!TnAuthListEncompasses(*issuer->tn_auth_list(), *below->tn_auth_list())) {
-        return PermissionDenied("TNAuthList of CA certificate " + Name(*issuer) +
-                                " does not encompass that of " + Name(*below) +
+  // RFC 9060: every delegating CA above the leaf must encompass the leaf's list.
+  // The bundle is the signer's to choose, and name and key-id matching
+  // (X509_check_issued) cannot tell which of two look-alike CAs OpenSSL's path
+  // went through; so every CA in the bundle that could be an ancestor is held
+  // to it (a decoy can only add constraints, never remove one). A CA without a
+  // list constrains nothing but its own issuers are still searched.
+  std::vector<const Certificate*> frontier = {&chain.leaf};
+  std::vector<bool> seen(chain.intermediates.size(), false);
+  while (!frontier.empty()) {
+    X509* child = internal::CertificateAccess::X509Of(*frontier.back());
+    frontier.pop_back();
+    for (std::size_t k = 0; k < chain.intermediates.size(); ++k) {
+      if (seen[k]) continue;
+      const Certificate& candidate = chain.intermediates[k];
+      X509* ca = internal::CertificateAccess::X509Of(candidate);
+      if (ca == child || X509_check_issued(ca, child) != X509_V_OK) continue;
+      seen[k] = true;
+      if (candidate.tn_auth_list() && !TnAuthListEncompasses(*candidate.tn_auth_list(), *list)) {
+        ERR_clear_error();
+        return PermissionDenied("TNAuthList of CA certificate " + Name(candidate) +
+                                " does not encompass that of " + Name(chain.leaf) +
                                 " (RFC 9060 delegation)");
       }
-      below = issuer;
+      frontier.push_back(&candidate);
     }
-    current = issuer;
   }
+  ERR_clear_error();
   return Status::Ok();
 }
 

@@ -53,11 +53,7 @@ class Verifier::Source final : public CredentialSource {
       : cache_(cache), trust_(std::move(trust)), profile_(profile) {}
 
   Credential Resolve(const IdentityHeader& header, const Passport& passport) override {
-    const std::string& x5u = passport.header.x5u;
-    if (header.info != x5u) {
-      return Refuse(436, kBadIdentityInfo,
-                    "Identity info <" + header.info + "> differs from the PASSporT x5u " + x5u);
-    }
+    const std::string& x5u = passport.header.x5u;  // == header.info (the checker saw to it)
     const std::shared_ptr<const TrustStore> trust = trust_.load(std::memory_order_acquire);
     auto lookup = cache_.Get(x5u, trust);
     if (!lookup) {
@@ -73,8 +69,9 @@ class Verifier::Source final : public CredentialSource {
       return Refuse(437, kUnsupportedCredential, "certificate at iat: " + s.message(),
                     std::move(subject));
     }
-    if (Status s = CheckTnAuthorization(credential->chain, profile_, passport.claims.orig_tn);
-        !s.ok()) {
+    // A div PASSporT's signer vouches for the number it retargeted (RFC 8946).
+    const std::string& tn = header.ppt == "div" ? passport.claims.div_tn : passport.claims.orig_tn;
+    if (Status s = CheckTnAuthorization(credential->chain, profile_, tn); !s.ok()) {
       return Refuse(437, kUnsupportedCredential, "certificate: " + s.message(), std::move(subject));
     }
     const EcKey* key = &*credential->public_key;  // trust OK implies a P-256 key

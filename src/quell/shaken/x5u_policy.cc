@@ -315,7 +315,9 @@ std::optional<TimePoint> ParseHttpDate(std::string_view value) {
   const std::string s(value);
   const time_t t = curl_getdate(s.c_str(), nullptr);
   if (t == -1) return std::nullopt;
-  return TimePoint(std::chrono::seconds(t));
+  // Clamped like certificate times (credential_cache.cc): a header may name any year.
+  constexpr int64_t kLimit = int64_t{1} << 32;
+  return TimePoint(std::chrono::seconds(std::clamp(static_cast<int64_t>(t), -kLimit, kLimit)));
 }
 
 }  // namespace quell::shaken
