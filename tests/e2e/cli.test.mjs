@@ -17,7 +17,13 @@ test('--help on every subcommand exits 0', { timeout: 30000 }, () => {
   for (const args of [['--help'], ['serve', '--help'], ['admin', '--help'],
                       ['admin', 'create-user', '--help'], ['admin', 'create-key', '--help'],
                       ['admin', 'create-org', '--help'], ['admin', 'list-keys', '--help'],
-                      ['admin', 'revoke-key', '--help'], ['admin', 'set-password', '--help'], ['admin', 'disable-user', '--help']]) {
+                      ['admin', 'revoke-key', '--help'], ['admin', 'set-password', '--help'], ['admin', 'disable-user', '--help'],
+                      ['shaken', '--help'], ['shaken', 'keygen', '--help'], ['shaken', 'ca', 'init', '--help'],
+                      ['shaken', 'ca', 'revoke', '--help'], ['shaken', 'cert', 'issue', '--help'],
+                      ['shaken', 'sign', '--help'], ['shaken', 'verify', '--help'],
+                      ['shaken', 'customer', 'add', '--help'], ['shaken', 'customer', 'list', '--help'],
+                      ['shaken', 'customer', 'add-range', '--help'], ['shaken', 'customer', 'remove-range', '--help'],
+                      ['shaken', 'customer', 'remove', '--help']]) {
     const r = run(args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
     assert.match(r.out, /Usage|usage|Options|OPTIONS/, args.join(' '));
@@ -100,6 +106,32 @@ test('a first start creates an administrator; set-password changes it; --demo re
     const demo = run(['serve', '--demo', '--data', dir, '--http', '127.0.0.1:0']);
     assert.equal(demo.code, 1);
     assert.match(demo.err, /--demo refuses/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('shaken customer: the TN-ownership table from the shell, with clear refusals', { timeout: 30000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));
+  try {
+    const org = ['--org', 'Acme Telecom', '--data', dir];
+    assert.equal(run(['admin', 'create-org', '--name', 'Acme Telecom', '--kind', 'carrier', '--data', dir]).code, 0);
+    let r = run(['shaken', 'customer', 'add', '--id', 'bank', '--name', 'Bank', ...org]);
+    assert.equal(r.code, 0, r.err);
+    r = run(['shaken', 'customer', 'add-range', '--id', 'bank', '--first', '+8613800138000',
+             '--last', '+8613800138999', '--note', 'service lines', ...org]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(run(['shaken', 'customer', 'add', '--id', 'gw', '--name', 'GW', '--gateway', ...org]).code, 0);
+    r = run(['shaken', 'customer', 'add-range', '--id', 'gw', '--first', '8613800138500', ...org]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /overlaps 8613800138000-8613800138999, held by customer "bank"/);
+    r = run(['shaken', 'customer', 'list', ...org]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^bank\tcustomer\tBank\n  8613800138000-8613800138999\t1000\tservice lines\ngw\tgateway\tGW\n$/);
+    assert.equal(run(['shaken', 'customer', 'remove', '--id', 'gw', ...org]).code, 0);
+    r = run(['shaken', 'customer', 'list', '--org', 'Nobody', '--data', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Nobody/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,33 +13,6 @@
 namespace quell::cli {
 namespace {
 
-struct Opened {
-  Environment env;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<access::Accounts> accounts;
-};
-
-Result<Opened> Open(const CommonFlags& flags) {
-  Opened o;
-  QUELL_ASSIGN_OR_RETURN(o.env, LoadEnvironment(flags));
-  QUELL_ASSIGN_OR_RETURN(o.store, OpenStore(o.env));
-  QUELL_ASSIGN_OR_RETURN(access::Options options, AccessOptions(o.env.config));
-  QUELL_ASSIGN_OR_RETURN(o.accounts, access::Accounts::Open(*o.store, Clock::Real(), options));
-  return o;
-}
-
-void AddCommon(CLI::App* sub, CommonFlags* flags) {
-  sub->add_option("--config", flags->config_path,
-                  "Configuration file (default: ./quell.toml if present)");
-  sub->add_option("--data", flags->data_dir, "Data directory (default: ./var)");
-}
-
-// Audit entries for changes made from the shell name the operator's login.
-access::Principal ShellActor() {
-  const char* user = std::getenv("USER");
-  return access::Principal{.name = std::string("cli:") + (user ? user : "unknown")};
-}
-
 int Fail(const Status& s) {
   PrintError(s);
   return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <CLI/CLI.hpp>
+
 #include "quell/cli/shaken_config.h"
 #include "quell/notify/notify.h"
 
@@ -155,6 +157,27 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   QUELL_ASSIGN_OR_RETURN(bool access_log, s.GetBool("access_log", true));
   if (access_log) o.access_log_path = env.data_dir + "/access.log";
   return o;
+}
+
+
+Result<Opened> Open(const CommonFlags& flags) {
+  Opened o;
+  QUELL_ASSIGN_OR_RETURN(o.env, LoadEnvironment(flags));
+  QUELL_ASSIGN_OR_RETURN(o.store, OpenStore(o.env));
+  QUELL_ASSIGN_OR_RETURN(access::Options options, AccessOptions(o.env.config));
+  QUELL_ASSIGN_OR_RETURN(o.accounts, access::Accounts::Open(*o.store, Clock::Real(), options));
+  return o;
+}
+
+void AddCommon(CLI::App* sub, CommonFlags* flags) {
+  sub->add_option("--config", flags->config_path,
+                  "Configuration file (default: ./quell.toml if present)");
+  sub->add_option("--data", flags->data_dir, "Data directory (default: ./var)");
+}
+
+access::Principal ShellActor() {
+  const char* user = std::getenv("USER");
+  return access::Principal{.name = std::string("cli:") + (user ? user : "unknown")};
 }
 
 void PrintError(const Status& status) { std::cerr << "quell: " << status.message() << "\n"; }

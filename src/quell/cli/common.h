@@ -10,6 +10,10 @@
 #include "quell/net/http_server.h"
 #include "quell/store/store.h"
 
+namespace CLI {
+class App;
+}
+
 namespace quell::cli {
 
 // Exit codes scripts rely on.
@@ -47,5 +51,20 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
 
 // Prints "quell: <message>" to standard error.
 void PrintError(const Status& status);
+
+// What subcommands that change accounts or data open: the environment, the
+// store and the accounts on it.
+struct Opened {
+  Environment env;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<access::Accounts> accounts;
+};
+Result<Opened> Open(const CommonFlags& flags);
+
+// Adds --config and --data to a subcommand.
+void AddCommon(CLI::App* sub, CommonFlags* flags);
+
+// Audit entries for changes made from the shell name the operator's login.
+access::Principal ShellActor();
 
 }  // namespace quell::cli

@@ -30,6 +30,7 @@
 #include "quell/shaken/identity_header.h"
 #include "quell/shaken/passport.h"
 #include "quell/shaken/pki.h"
+#include "quell/shaken/tn_ownership.h"
 #include "quell/shaken/verifier.h"
 
 namespace quell::cli {
@@ -514,6 +515,177 @@ void AddVerify(CLI::App* shaken, Action* action) {
   });
 }
 
+// --- TN ownership from the shell ---------------------------------------------
+
+// The carrier organisation's id (the key the TN-ownership table uses), by name.
+Result<std::string> CarrierOrgId(access::Accounts& accounts, const std::string& name) {
+  auto org = accounts.FindOrganisation(name);
+  if (!org) return org.status().WithContext("organisation '" + name + "'");
+  if (org->kind != OrgKind::kCarrier) {
+    return InvalidArgument("organisation '" + name + "' is not a carrier");
+  }
+  return std::to_string(org->id);
+}
+
+// Runs `fn(opened, ownership, org_id)` on the data directory, for one carrier.
+template <typename Fn>
+int WithOwnership(const CommonFlags& flags, const std::string& org, Fn fn) {
+  auto o = Open(flags);
+  if (!o) return Fail(o.status());
+  auto org_id = CarrierOrgId(*o->accounts, org);
+  if (!org_id) return Fail(org_id.status());
+  auto ownership = shaken::TnOwnership::Open(*o->store, Clock::Real());
+  if (!ownership) return Fail(ownership.status());
+  Status s = fn(*o, **ownership, *org_id);
+  if (!s.ok()) return Fail(s);
+  return kExitOk;
+}
+
+void AddCustomers(CLI::App* shaken, Action* action) {
+  CLI::App* cust = shaken->add_subcommand(
+      "customer",
+      "The carrier's customers and their numbers, which decide attestation (a running server "
+      "sees changes after kill -HUP)");
+  cust->require_subcommand(1);
+  struct Flags {
+    CommonFlags common;
+    std::string org;
+    std::string id;
+    std::string name;
+    bool gateway = false;
+    std::string first;
+    std::string last;
+    std::string note;
+  };
+  auto add_org = [](CLI::App* sub, Flags* f) {
+    AddCommon(sub, &f->common);
+    sub->add_option("--org", f->org, "Carrier organisation name")->required();
+  };
+  {
+    auto f = std::make_shared<Flags>();
+    CLI::App* sub = cust->add_subcommand("add", "Add a customer");
+    add_org(sub, f.get());
+    sub->add_option("--id", f->id, "Customer id, e.g. acme-callcentre")->required();
+    sub->add_option("--name", f->name, "Customer name")->required();
+    sub->add_flag("--gateway", f->gateway, "Traffic from another network: always attestation C");
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        return WithOwnership(
+            f->common, f->org,
+            [&](Opened& o, shaken::TnOwnership& own, const std::string& org_id) -> Status {
+              shaken::CustomerSpec spec{.id = f->id,
+                                        .name = f->name,
+                                        .kind = f->gateway ? shaken::CustomerKind::kGateway
+                                                           : shaken::CustomerKind::kCustomer};
+              QUELL_RETURN_IF_ERROR(own.CreateCustomer(org_id, spec).status());
+              (void)o.accounts->Audit(ShellActor(), "shaken.customer.create",
+                                      "shaken_customer:" + f->id, f->org, "local");
+              std::cout << f->id << "\n";
+              return Status::Ok();
+            });
+      };
+    });
+  }
+  {
+    auto f = std::make_shared<Flags>();
+    CLI::App* sub = cust->add_subcommand("remove", "Remove a customer and its numbers");
+    add_org(sub, f.get());
+    sub->add_option("--id", f->id, "Customer id")->required();
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        return WithOwnership(
+            f->common, f->org,
+            [&](Opened& o, shaken::TnOwnership& own, const std::string& org_id) -> Status {
+              QUELL_RETURN_IF_ERROR(own.DeleteCustomer(org_id, f->id));
+              (void)o.accounts->Audit(ShellActor(), "shaken.customer.delete",
+                                      "shaken_customer:" + f->id, f->org, "local");
+              return Status::Ok();
+            });
+      };
+    });
+  }
+  {
+    auto f = std::make_shared<Flags>();
+    CLI::App* sub = cust->add_subcommand("list", "List customers and their numbers");
+    add_org(sub, f.get());
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        return WithOwnership(
+            f->common, f->org,
+            [&](Opened&, shaken::TnOwnership& own, const std::string& org_id) -> Status {
+              shaken::ListOptions page{.page_size = shaken::kMaxPageSize};
+              do {
+                QUELL_ASSIGN_OR_RETURN(shaken::CustomerPage customers,
+                                       own.ListCustomers(org_id, page));
+                for (const shaken::Customer& c : customers.customers) {
+                  std::cout << c.id << "\t" << shaken::CustomerKindName(c.kind) << "\t" << c.name
+                            << "\n";
+                  shaken::ListOptions rpage{.page_size = shaken::kMaxPageSize};
+                  do {
+                    QUELL_ASSIGN_OR_RETURN(shaken::RangePage ranges,
+                                           own.ListRanges(org_id, c.id, rpage));
+                    for (const auto& r : ranges.ranges) {
+                      std::cout << "  " << r.first << "-" << r.last << "\t" << r.size() << "\t"
+                                << r.note << "\n";
+                    }
+                    rpage.page_token = ranges.next_page_token;
+                  } while (!rpage.page_token.empty());
+                }
+                page.page_token = customers.next_page_token;
+              } while (!page.page_token.empty());
+              return Status::Ok();
+            });
+      };
+    });
+  }
+  {
+    auto f = std::make_shared<Flags>();
+    CLI::App* sub =
+        cust->add_subcommand("add-range", "Give a customer a number or a range of numbers");
+    add_org(sub, f.get());
+    sub->add_option("--id", f->id, "Customer id")->required();
+    sub->add_option("--first", f->first, "First number, E.164")->required();
+    sub->add_option("--last", f->last, "Last number (default: just --first)");
+    sub->add_option("--note", f->note, "What the numbers are for");
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        return WithOwnership(
+            f->common, f->org,
+            [&](Opened& o, shaken::TnOwnership& own, const std::string& org_id) -> Status {
+              QUELL_ASSIGN_OR_RETURN(
+                  shaken::NumberRange r,
+                  own.AddRange(org_id, f->id,
+                               {.first = f->first, .last = f->last, .note = f->note}));
+              (void)o.accounts->Audit(ShellActor(), "shaken.range.add", "shaken_customer:" + f->id,
+                                      r.first + "-" + r.last, "local");
+              std::cout << r.first << "-" << r.last << "\n";
+              return Status::Ok();
+            });
+      };
+    });
+  }
+  {
+    auto f = std::make_shared<Flags>();
+    CLI::App* sub = cust->add_subcommand("remove-range", "Take a whole range from a customer");
+    add_org(sub, f.get());
+    sub->add_option("--id", f->id, "Customer id")->required();
+    sub->add_option("--first", f->first, "First number of the range")->required();
+    sub->add_option("--last", f->last, "Last number of the range (default: --first)");
+    sub->final_callback([=] {
+      *action = [=]() -> int {
+        return WithOwnership(
+            f->common, f->org,
+            [&](Opened& o, shaken::TnOwnership& own, const std::string& org_id) -> Status {
+              QUELL_RETURN_IF_ERROR(own.RemoveRange(org_id, f->id, f->first, f->last));
+              (void)o.accounts->Audit(ShellActor(), "shaken.range.remove",
+                                      "shaken_customer:" + f->id, f->first, "local");
+              return Status::Ok();
+            });
+      };
+    });
+  }
+}
+
 }  // namespace
 
 void AddShakenCommands(CLI::App& app, Action* action) {
@@ -525,6 +697,7 @@ void AddShakenCommands(CLI::App& app, Action* action) {
   AddCert(shaken, action);
   AddSign(shaken, action);
   AddVerify(shaken, action);
+  AddCustomers(shaken, action);
 }
 
 }  // namespace quell::cli
