@@ -1,5 +1,7 @@
 #include "quell/shaken/certificate.h"
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -488,9 +490,9 @@ TEST(CertificateTrustTest, CriticalTnAuthListIsLeftToTheProfileCheck) {
 
 TEST(CertificateTrustTest, LoadsADirectory) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(::testing::TempDir()) / "quell_trust_dir_test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  std::string tmpl = (fs::path(::testing::TempDir()) / "quell-trust-XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const fs::path dir = tmpl;
   auto write = [&](const std::string& name, const std::string& data) {
     std::ofstream(dir / name, std::ios::binary) << data;
   };

@@ -1,5 +1,7 @@
 #include "quell/shaken/pki.h"
 
+#include <stdlib.h>
+
 // OpenSSL only to inspect what the PKI wrote, independently of certificate.cc.
 #include <openssl/bio.h>
 #include <openssl/pem.h>
@@ -242,9 +244,10 @@ class PkiInteropTest : public ::testing::Test {
     if (std::system("openssl version >/dev/null 2>&1") != 0) {
       GTEST_SKIP() << "openssl is not on PATH";
     }
-    dir_ = std::filesystem::path(::testing::TempDir()) / "quell_pki_interop";
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    // One directory per test: CTest runs the tests of this binary in parallel.
+    std::string tmpl = (std::filesystem::path(::testing::TempDir()) / "quell-pki-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
