@@ -19,6 +19,8 @@ if(NOT QUELL_FUZZ)
   if(QUELL_TESTS)
     find_package(GTest REQUIRED)
     include(GoogleTest)
+    # libosip2: the oracle the SIP parser's differential tests compare against.
+    pkg_check_modules(OSIP2 REQUIRED IMPORTED_TARGET libosip2)
   endif()
   if(QUELL_BENCH AND NOT QUELL_SANITIZE)
     find_package(benchmark REQUIRED)

@@ -1,0 +1,215 @@
+#include "quell/core/number_plan.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+namespace quell {
+namespace {
+
+using i18n::phonenumbers::PhoneNumberUtil;
+using Proto = i18n::phonenumbers::PhoneNumber;
+
+PhoneNumberUtil& Util() { return *PhoneNumberUtil::GetInstance(); }
+
+constexpr uint64_t kMaxCompact = 999'999'999'999'999ULL;
+
+// Regions in a fixed order, so that a cache slot can hold a region as an index.
+const std::vector<std::string>& Regions() {
+  static const std::vector<std::string>* regions = [] {
+    std::set<std::string> set;
+    Util().GetSupportedRegions(&set);
+    auto* v = new std::vector<std::string>(set.begin(), set.end());
+    return v;
+  }();
+  return *regions;
+}
+
+int DigitCount(uint64_t v) {
+  int n = 1;
+  while (v >= 10) {
+    v /= 10;
+    ++n;
+  }
+  return n;
+}
+
+NumberType TypeOf(PhoneNumberUtil::PhoneNumberType t) {
+  switch (t) {
+    case PhoneNumberUtil::FIXED_LINE:
+      return NumberType::kFixedLine;
+    case PhoneNumberUtil::MOBILE:
+      return NumberType::kMobile;
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+      return NumberType::kFixedLineOrMobile;
+    case PhoneNumberUtil::TOLL_FREE:
+      return NumberType::kTollFree;
+    case PhoneNumberUtil::PREMIUM_RATE:
+      return NumberType::kPremiumRate;
+    case PhoneNumberUtil::SHARED_COST:
+      return NumberType::kSharedCost;
+    case PhoneNumberUtil::VOIP:
+      return NumberType::kVoip;
+    case PhoneNumberUtil::PERSONAL_NUMBER:
+      return NumberType::kPersonalNumber;
+    case PhoneNumberUtil::PAGER:
+      return NumberType::kPager;
+    case PhoneNumberUtil::UAN:
+      return NumberType::kUan;
+    case PhoneNumberUtil::VOICEMAIL:
+      return NumberType::kVoicemail;
+    default:
+      return NumberType::kUnknown;
+  }
+}
+
+// Slot layout: bit 63 filled | key (length 4 bits, prefix 27 bits) << 32 |
+// valid << 16 | type << 12 | region index (12 bits).
+constexpr uint64_t kFilled = 1ULL << 63;
+
+uint64_t KeyOf(uint64_t compact, int* length) {
+  const int len = DigitCount(compact);
+  *length = len;
+  uint64_t prefix = compact;
+  for (int i = len; i > NumberPlan::kPrefixDigits; --i) prefix /= 10;
+  return (static_cast<uint64_t>(len) << 27) | prefix;  // prefix < 10^8 < 2^27
+}
+
+uint64_t Pack(uint64_t key, const NumberInfo& info) {
+  const auto& regions = Regions();
+  const auto it = std::lower_bound(regions.begin(), regions.end(), std::string(info.Region()));
+  const uint64_t region = it != regions.end() && *it == info.Region()
+                              ? static_cast<uint64_t>(it - regions.begin()) + 1
+                              : 0;
+  return kFilled | (key << 32) | (uint64_t{info.valid} << 16) |
+         (static_cast<uint64_t>(info.type) << 12) | region;
+}
+
+NumberInfo Unpack(uint64_t slot) {
+  NumberInfo info;
+  info.valid = (slot >> 16) & 1;
+  info.type = static_cast<NumberType>((slot >> 12) & 0xF);
+  const uint64_t region = slot & 0xFFF;
+  if (region != 0) {
+    const std::string& r = Regions()[region - 1];
+    info.region[0] = r[0];
+    info.region[1] = r[1];
+  }
+  return info;
+}
+
+// cc followed by the digits of `national` as one compact value; 0 if it would
+// start with 0 or exceed 15 digits.
+uint64_t WithCountryCode(int cc, std::string_view national) {
+  if (national.empty() || national.size() > 15 || national[0] == '0') return 0;
+  uint64_t v = static_cast<uint64_t>(cc);
+  for (char c : national) v = v * 10 + static_cast<uint64_t>(c - '0');
+  return v != 0 && DigitCount(v) <= 15 ? v : 0;
+}
+
+bool IsSeparator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
+}
+
+}  // namespace
+
+NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
+  home_region_[0] = home_region.size() == 2 ? home_region[0] : 'C';
+  home_region_[1] = home_region.size() == 2 ? home_region[1] : 'N';
+  home_region_[2] = '\0';
+  const std::string region(home_region_, 2);
+  home_cc_ = Util().GetCountryCodeForRegion(region);
+  const std::string cc_text = std::to_string(home_cc_);
+  std::copy(cc_text.begin(), cc_text.end(), home_cc_text_);
+  std::string ndd;
+  Util().GetNddPrefixForRegion(region, /*strip_non_digits=*/true, &ndd);
+  if (ndd.size() < sizeof(ndd_)) std::copy(ndd.begin(), ndd.end(), ndd_);
+  const std::size_t n = std::bit_ceil(std::max<std::size_t>(cache_slots, 64));
+  mask_ = n - 1;
+  slots_ = std::make_unique<std::atomic<uint64_t>[]>(n);
+  Regions();  // built before the first call on a hot path
+}
+
+NumberPlan::~NumberPlan() = default;
+
+uint64_t NumberPlan::ToCompact(std::string_view text) const {
+  if (const auto semi = text.find(';'); semi != std::string_view::npos) text = text.substr(0, semi);
+  bool plus = false;
+  char digits[20];
+  int n = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (n == static_cast<int>(sizeof(digits))) return 0;
+      digits[n++] = c;
+    } else if (c == '+' && n == 0 && !plus) {
+      plus = true;
+    } else if (!IsSeparator(c)) {
+      n = -1;  // letters or other symbols: leave it to libphonenumber
+      break;
+    }
+  }
+  if (n > 0 && n <= 15 && plus) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = v * 10 + static_cast<uint64_t>(digits[i] - '0');
+    return digits[0] == '0' ? 0 : v;
+  }
+  if (n > 0 && !plus) {
+    std::string_view d(digits, static_cast<std::size_t>(n));
+    // An international dialling prefix ("00", "011") is the slow path's business.
+    const bool idd = d.starts_with("00") || (home_cc_ == 1 && d.starts_with("011"));
+    if (!idd) {
+      const std::string_view ndd(ndd_);
+      std::string_view national = d;
+      if (!ndd.empty() && national.starts_with(ndd)) national.remove_prefix(ndd.size());
+      const uint64_t v = WithCountryCode(home_cc_, national);
+      if (v != 0 && Classify(v).valid) return v;
+      // Switches often write E.164 without the '+': "8613800138000".
+      const uint64_t as_e164 = WithCountryCode(0, d);
+      if (as_e164 != 0 && d.starts_with(home_cc_text_) && Classify(as_e164).valid) {
+        return as_e164;
+      }
+      if (v != 0) return v;  // a national number, not valid: the plan says so
+    }
+  }
+  auto parsed = PhoneNumber::ParsePossible(text, home_region());
+  return parsed.has_value() ? parsed->compact() : 0;
+}
+
+NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
+  NumberInfo info;
+  if (compact == 0 || compact > kMaxCompact) return info;
+  const std::string e164 = "+" + std::to_string(compact);
+  Proto pn;
+  if (Util().Parse(e164, "ZZ", &pn) != PhoneNumberUtil::NO_PARSING_ERROR) return info;
+  info.valid = Util().IsValidNumber(pn);
+  info.type = TypeOf(Util().GetNumberType(pn));
+  std::string region;
+  Util().GetRegionCodeForNumber(pn, &region);
+  if (region.size() == 2) {
+    info.region[0] = region[0];
+    info.region[1] = region[1];
+  }
+  return info;
+}
+
+NumberInfo NumberPlan::Classify(uint64_t compact) const {
+  if (compact == 0 || compact > kMaxCompact) return {};
+  int length = 0;
+  const uint64_t key = KeyOf(compact, &length);
+  // Fibonacci hashing spreads neighbouring prefixes over the table.
+  const std::size_t index = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+  const uint64_t slot = slots_[index].load(std::memory_order_relaxed);
+  if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
+  const NumberInfo info = ClassifySlow(compact);
+  slots_[index].store(Pack(key, info), std::memory_order_relaxed);
+  return info;
+}
+
+}  // namespace quell

@@ -1,0 +1,26 @@
+// SignalProvider: one stage of the screening pipeline. It reads a call attempt
+// and sets the signals it knows about; the policy turns signals into a verdict.
+// A provider that has nothing to say sets nothing: its signals stay absent and
+// conditions on them are false.
+#pragma once
+
+#include <string_view>
+
+#include "quell/screen/call_attempt.h"
+#include "quell/screen/signals.h"
+
+namespace quell::screen {
+
+class SignalProvider {
+ public:
+  virtual ~SignalProvider() = default;
+  // "numbering", "shaken", ... (as in docs/policy.md).
+  virtual std::string_view name() const = 0;
+  // Sets signals for `attempt`. signals.caller / signals.callee hold the compact
+  // numbers already. Thread-safe: called from every screening thread at once.
+  // Should not allocate (use Signals' buffers) unless it does expensive work
+  // anyway (signature verification).
+  virtual void Evaluate(const CallAttempt& attempt, Signals& signals) const = 0;
+};
+
+}  // namespace quell::screen

@@ -1,0 +1,98 @@
+#include "quell/screen/signals.h"
+
+#include <cmath>
+
+namespace quell::screen {
+namespace {
+
+using T = SignalType;
+using S = SignalId;
+
+constexpr SignalInfo kSignals[] = {
+    {S::kCallDirection, "call.direction", T::kText, "pipeline",
+     "terminating (arriving for a subscriber) or originating (placed by one)"},
+    {S::kCallInternationalTrunk, "call.international_trunk", T::kBool, "pipeline",
+     "the call arrived on a trunk configured as international"},
+    {S::kCallerPresent, "caller.present", T::kBool, "numbering",
+     "the call carries a calling number that parses"},
+    {S::kCallerValid, "caller.valid", T::kBool, "numbering",
+     "the calling number is valid in the numbering plan"},
+    {S::kCallerType, "caller.type", T::kText, "numbering",
+     "mobile, fixed_line, fixed_line_or_mobile, toll_free, premium_rate, voip, ..."},
+    {S::kCallerRegion, "caller.region", T::kText, "numbering",
+     "ISO 3166 region of the calling number (ZZ when none)"},
+    {S::kCallerInternational, "caller.international", T::kBool, "numbering",
+     "the calling number belongs to another country"},
+    {S::kCallerDomesticViaInternational, "caller.domestic_via_international", T::kBool, "numbering",
+     "a home-country calling number arriving on an international trunk"},
+    {S::kCallerDoNotOriginate, "caller.do_not_originate", T::kBool, "numbering",
+     "the calling number only ever receives calls (do-not-originate list)"},
+    {S::kCalleeValid, "callee.valid", T::kBool, "numbering",
+     "the called number is valid in the numbering plan"},
+    {S::kCalleeType, "callee.type", T::kText, "numbering", "type of the called number"},
+    {S::kShakenVerstat, "shaken.verstat", T::kText, "shaken",
+     "passed, failed or no_validation (terminating calls)"},
+    {S::kShakenCode, "shaken.code", T::kNumber, "shaken",
+     "0 when verified; else the SIP code 403, 428, 436, 437 or 438"},
+    {S::kShakenAttest, "shaken.attest", T::kText, "shaken",
+     "attestation A, B or C of the verified PASSporT"},
+    {S::kShakenSigned, "shaken.signed", T::kText, "shaken",
+     "attestation A, B or C Quell signed (originating calls)"},
+    {S::kSanctionListed, "sanction.listed", T::kBool, "sanctions",
+     "the calling number belongs to an entity under sanction"},
+    {S::kDncProtected, "dnc.protected", T::kBool, "dnc",
+     "the called number refuses marketing of this caller's category at this time"},
+    {S::kCallerMarketing, "caller.marketing", T::kBool, "dnc",
+     "an organisation declared the calling number for marketing"},
+    {S::kCallerCategory, "caller.category", T::kText, "dnc",
+     "the category declared for the calling number (finance, insurance, ...)"},
+    {S::kDncOutsideHours, "dnc.outside_hours", T::kBool, "dnc",
+     "a marketing call outside the statutory calling hours"},
+    {S::kReputationLabel, "reputation.label", T::kText, "reputation",
+     "the number's label: a nuisance kind (marketing, fraud, ...)"},
+    {S::kReputationScore, "reputation.score", T::kNumber, "reputation", "0 (clean) to 100"},
+    {S::kReputationConfidence, "reputation.confidence", T::kNumber, "reputation",
+     "0 to 1 (Wilson lower bound of the evidence)"},
+    {S::kBehaviourFinding, "behaviour.finding", T::kText, "behaviour",
+     "nuisance kind of the caller's strongest active finding"},
+    {S::kBehaviourSeverity, "behaviour.severity", T::kNumber, "behaviour", "0 to 100"},
+    {S::kBehaviourBombingCaller, "behaviour.bombing_caller", T::kBool, "behaviour",
+     "the caller takes part in call bombing of this called number"},
+    {S::kCalleeOneRingSource, "callee.one_ring_source", T::kBool, "behaviour",
+     "the called number just one-rang many people (wangiri call-back)"},
+};
+static_assert(std::size(kSignals) == static_cast<std::size_t>(SignalId::kCount));
+
+}  // namespace
+
+std::span<const SignalInfo> AllSignals() { return kSignals; }
+
+const SignalInfo& InfoOf(SignalId id) { return kSignals[static_cast<std::size_t>(id)]; }
+
+std::optional<SignalId> ParseSignal(std::string_view name) {
+  for (const auto& s : kSignals) {
+    if (s.name == name) return s.id;
+  }
+  return std::nullopt;
+}
+
+std::string Signals::Format(SignalId id) const {
+  const SignalValue& v = Get(id);
+  if (!v.present) return "";
+  switch (InfoOf(id).type) {
+    case SignalType::kBool:
+      return v.number != 0 ? "true" : "false";
+    case SignalType::kText:
+      return std::string(v.text);
+    case SignalType::kNumber:
+      break;
+  }
+  if (v.number == std::floor(v.number) && std::abs(v.number) < 1e15) {
+    return std::to_string(static_cast<int64_t>(v.number));
+  }
+  std::string s = std::to_string(v.number);
+  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  return s;
+}
+
+}  // namespace quell::screen
