@@ -135,6 +135,7 @@ struct App::Impl {
     RegisterSessionRoutes(table);
     RegisterAdminRoutes(table);
     RegisterStirRoutes(table);
+    RegisterScreenRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);
@@ -234,7 +235,7 @@ struct App::Impl {
       } else {
         WriteError(ctx, s);
       }
-    } else if (route.atis) {
+    } else if (route.atis || route.machine) {
       // A machine call: counted per API key, not audited one by one.
     } else if (IsMutating(route.method) ||
                (route.audit_view && ctx.principal &&

@@ -15,11 +15,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "quell/core/clock.h"
+#include "quell/core/status.h"
 #include "quell/net/http.h"
 
 namespace quell::store {
@@ -37,6 +39,9 @@ class Signer;
 class SignerRegistry;
 class TnOwnership;
 }  // namespace quell::shaken
+namespace quell::screen {
+class Pipeline;
+}
 
 namespace quell::api {
 
@@ -71,6 +76,10 @@ struct Services {
   shaken::SignerRegistry* signers = nullptr;      // certificates served at /sti-cr/
   std::chrono::seconds repository_max_age{3600};  // their Cache-Control max-age
   shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
+  screen::Pipeline* pipeline = nullptr;           // call screening: /api/v1/screen
+  // Re-reads the screening policy from quell.toml (POST /api/v1/screen/policy/reload);
+  // an error leaves the current policy in force. Null: not reloadable.
+  std::function<Status()> reload_screen_policy;
 };
 
 class App {

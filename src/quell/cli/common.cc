@@ -20,7 +20,7 @@ namespace {
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
     "region",   "data_dir", "http.*",   "sip.*",     "store.*",
-    "access.*", "notify.*", "shaken.*", "log.level",
+    "access.*", "notify.*", "shaken.*", "screen.*", "log.level",
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 // STIR/SHAKEN and the REST API onto the HTTP server, then waits for a signal:
 // SIGINT / SIGTERM stop it gracefully (in-flight requests finish, exit 0),
 // SIGHUP re-reads quell.toml and reloads what can change without a restart (the
-// STIR/SHAKEN trust store and signing keys).
+// STIR/SHAKEN trust store and signing keys, the screening policy).
 #include <charconv>
 #include <csignal>
 #include <filesystem>
@@ -17,6 +17,7 @@
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
 #include "quell/cli/demo.h"
+#include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/core/ids.h"
 #include "quell/notify/notify.h"
@@ -110,6 +111,8 @@ int Serve(const ServeFlags& flags) {
   if (!notifier) return fail(notifier.status());
   auto shaken_config = ShakenConfigFrom(env->config);
   if (!shaken_config) return fail(shaken_config.status());
+  auto screen_config = ScreenConfigFrom(env->config);
+  if (!screen_config) return fail(screen_config.status());
 
   api::AppOptions app_options;
   app_options.web_root = *web_root;
@@ -154,6 +157,15 @@ int Serve(const ServeFlags& flags) {
     }
   }
 
+  auto screening = OpenScreen(*screen_config, *shaken, **accounts, Clock::Real(), nullptr);
+  if (!screening) return fail(screening.status());
+  // Re-reads [screen] from the configuration file; the old policy stays on error.
+  auto reload_screen = [&flags, &screening]() -> Status {
+    QUELL_ASSIGN_OR_RETURN(Environment e, LoadEnvironment(flags.common));
+    QUELL_ASSIGN_OR_RETURN(ScreenConfig next, ScreenConfigFrom(e.config));
+    return ReloadScreen(next, *screening);
+  };
+
   api::App app(app_options, api::Services{.store = **store,
                                           .accounts = **accounts,
                                           .notifier = notifier->get(),
@@ -162,7 +174,9 @@ int Serve(const ServeFlags& flags) {
                                           .signer = shaken->signer.get(),
                                           .signers = shaken->signers.get(),
                                           .repository_max_age = shaken_config->repository_max_age,
-                                          .tn_ownership = shaken->tn_ownership.get()});
+                                          .tn_ownership = shaken->tn_ownership.get(),
+                                          .pipeline = screening->pipeline.get(),
+                                          .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
       *http_options,
       [&app](const net::HttpRequest& req, net::HttpResponse& res) { app.Handle(req, res); });
@@ -211,6 +225,11 @@ int Serve(const ServeFlags& flags) {
         spdlog::info("SIGHUP: STIR/SHAKEN trust store, signers and TN ownership reloaded");
       } else {
         spdlog::error("SIGHUP: configuration rejected, the old one stays: {}", reloaded.message());
+      }
+      if (Status s = reload_screen(); s.ok()) {
+        spdlog::info("SIGHUP: screening policy and do-not-originate list reloaded");
+      } else {
+        spdlog::error("SIGHUP: screening policy rejected, the old one stays: {}", s.message());
       }
       continue;
     }

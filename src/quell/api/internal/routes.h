@@ -59,6 +59,9 @@ struct RouteSpec {
   // echoed, the body's Content-Type checked by the handler (415 SVC4004), and no
   // audit entry per call (a machine call, counted per API key).
   bool atis = false;
+  // A machine call on the call path (screening): counted per API key, not
+  // audited one by one, though it is a POST.
+  bool machine = false;
   RouteHandler handler;
 };
 
@@ -76,6 +79,7 @@ void RegisterOpsRoutes(RouteTable& table);      // routes_ops.cc: health, metric
 void RegisterSessionRoutes(RouteTable& table);  // routes_session.cc: login, logout, whoami
 void RegisterAdminRoutes(RouteTable& table);  // routes_admin.cc: users, orgs, keys, audit, notices
 void RegisterStirRoutes(RouteTable& table);   // routes_stir.cc: /stir/v1, /sti-cr, TN ownership
+void RegisterScreenRoutes(RouteTable& table);  // routes_screen.cc: /api/v1/screen
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);

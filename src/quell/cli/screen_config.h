@@ -1,0 +1,71 @@
+// The [screen] section of quell.toml (the call decision pipeline and its policy)
+// and the pipeline `quell serve` builds from it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "quell/core/clock.h"
+#include "quell/core/config.h"
+#include "quell/core/status.h"
+
+namespace quell {
+class NumberPlan;
+}
+namespace quell::access {
+class Accounts;
+}
+namespace quell::events {
+class CallEventSink;
+}
+namespace quell::screen {
+class NumberingProvider;
+class Pipeline;
+class Policy;
+struct PipelineOptions;
+}  // namespace quell::screen
+
+namespace quell::cli {
+
+struct ShakenServices;
+
+struct ScreenConfig {
+  ScreenConfig();
+  ~ScreenConfig();
+  ScreenConfig(const ScreenConfig&);
+  ScreenConfig& operator=(const ScreenConfig&);
+
+  std::string region = "CN";  // the top-level `region`: home of national numbers
+  std::unique_ptr<screen::PipelineOptions> pipeline;  // emergency numbers and callers
+  std::string do_not_originate_file;                  // empty: none
+  std::string signing_org;  // organisation whose signer signs originating calls; empty: none
+  std::shared_ptr<const screen::Policy> policy;  // [[screen.rule]], or the defaults
+};
+
+// Reads and checks [screen]: unknown keys, numbers, every rule (errors name the
+// line). The do-not-originate file is read by OpenScreen / ReloadScreen.
+Result<ScreenConfig> ScreenConfigFrom(const Config& config);
+
+struct ScreenServices {
+  ScreenServices();
+  ~ScreenServices();
+  ScreenServices(ScreenServices&&) noexcept;
+  ScreenServices& operator=(ScreenServices&&) noexcept;
+
+  std::unique_ptr<NumberPlan> plan;
+  screen::NumberingProvider* numbering = nullptr;  // owned by the pipeline
+  std::unique_ptr<screen::Pipeline> pipeline;
+};
+
+// The pipeline with its providers: numbering (with the do-not-originate list) and
+// STIR/SHAKEN (verification when `shaken` verifies, signing for signing_org).
+// Providers of modules not built yet contribute nothing.
+Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
+                                  access::Accounts& accounts, Clock& clock,
+                                  events::CallEventSink* sink);
+
+// SIGHUP / admin API: swaps in the new policy and do-not-originate list, or
+// leaves both as they are and says why.
+Status ReloadScreen(const ScreenConfig& config, ScreenServices& services);
+
+}  // namespace quell::cli
