@@ -208,7 +208,7 @@ x5u = "${x5u}"
   apiKey = quell(['admin', 'create-key', '--role', 'carrier', '--org', 'E2E Carrier', '--label', 'e2e-shaken',
                   '--data', dataDir, '--config', config], { timeout: 30000 }).trim();
   server = await startDaemon('quell serve', quellBin,
-    ['serve', '--config', config, '--data', dataDir, '--http', `127.0.0.1:${port}`],
+    ['serve', '--config', config, '--data', dataDir, '--http', `127.0.0.1:${port}`, '--sip', '127.0.0.1:0'],
     { ready: /quell listening on https:\/\//, maxSeconds: 280 });
 
   // A second repository for chains Quell does not serve.

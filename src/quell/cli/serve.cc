@@ -19,6 +19,7 @@
 #include "quell/cli/demo.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
+#include "quell/cli/sip_config.h"
 #include "quell/core/ids.h"
 #include "quell/notify/notify.h"
 #include "quell/shaken/signer.h"
@@ -113,6 +114,8 @@ int Serve(const ServeFlags& flags) {
   if (!shaken_config) return fail(shaken_config.status());
   auto screen_config = ScreenConfigFrom(env->config);
   if (!screen_config) return fail(screen_config.status());
+  auto sip_options = SipOptionsFrom(env->config, flags.sip);
+  if (!sip_options) return fail(sip_options.status());
 
   api::AppOptions app_options;
   app_options.web_root = *web_root;
@@ -181,8 +184,13 @@ int Serve(const ServeFlags& flags) {
       *http_options,
       [&app](const net::HttpRequest& req, net::HttpResponse& res) { app.Handle(req, res); });
   if (!server) return fail(server.status());
+  auto sip_server = sip::SipServer::Create(*sip_options, *screening->pipeline, Clock::Real());
+  if (!sip_server) return fail(sip_server.status());
   if (Status s = (*notifier)->Start(); !s.ok()) return fail(s);
   if (Status s = (*server)->Start(); !s.ok()) return fail(s);
+  if (Status s = (*sip_server)->Start(); !s.ok()) {
+    return fail(s.WithContext("the SIP screening front (set [sip] listen or --sip)"));
+  }
   app.SetReady(true);
 
   const std::string scheme = http_options->tls_cert_file.empty() ? "http" : "https";
@@ -197,6 +205,9 @@ int Serve(const ServeFlags& flags) {
     }
   }
   if (flags.demo) PrintDemo(seed, url);
+  std::cout << "quell sip listening on udp " << sip_options->transport.host << ":"
+            << (*sip_server)->udp_port() << " tcp " << sip_options->transport.host << ":"
+            << (*sip_server)->tcp_port() << "\n";
   // Scripts wait for this line, so it is printed whatever the log level.
   std::cout << "quell listening on " << url << " (data " << env->data_dir
             << (flags.demo ? ", demo" : "") << ")" << std::endl;
@@ -237,6 +248,7 @@ int Serve(const ServeFlags& flags) {
     break;
   }
   app.SetReady(false);
+  (*sip_server)->Shutdown();
   (*server)->Shutdown(std::chrono::seconds(10));
   (*notifier)->Stop();
   spdlog::info("quell stopped");

@@ -3,6 +3,7 @@
 //   const server = await startServer({ demo: true });
 //   const res = await fetch(server.url + 'healthz');
 //   const code = await server.stop();   // SIGTERM, resolves to the exit code
+//   server.sip                          // {host, udp, tcp}: the SIP screening front
 //
 // The binary comes from QUELL_BIN (set by CTest). Each server gets its own
 // temporary data directory.
@@ -20,7 +21,8 @@ export function quell(args, opts = {}) {
 
 export async function startServer({ demo = false, args = [], dataDir, timeoutMs = 20000 } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'quell-e2e-'));
-  const argv = ['serve', '--http', '127.0.0.1:0', '--data', dir, ...(demo ? ['--demo'] : []), ...args];
+  const sip = args.includes('--sip') ? [] : ['--sip', '127.0.0.1:0'];
+  const argv = ['serve', '--http', '127.0.0.1:0', ...sip, '--data', dir, ...(demo ? ['--demo'] : []), ...args];
   const proc = spawn(quellBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(code ?? 128)));
@@ -41,8 +43,10 @@ export async function startServer({ demo = false, args = [], dataDir, timeoutMs 
       reject(new Error(`quell serve exited with ${code} before listening:\n${output}`));
     });
   });
+  const sipMatch = output.match(/quell sip listening on udp (\S+):(\d+) tcp (\S+):(\d+)/);
   return {
     url,
+    sip: sipMatch ? { host: sipMatch[1], udp: Number(sipMatch[2]), tcp: Number(sipMatch[4]) } : null,
     dataDir: dir,
     proc,
     output: () => output,
