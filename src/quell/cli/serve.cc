@@ -17,6 +17,7 @@
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
 #include "quell/cli/demo.h"
+#include "quell/cli/demo_traffic.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/cli/sip_config.h"
@@ -160,6 +161,8 @@ int Serve(const ServeFlags& flags) {
     }
   }
 
+  // The demo signs its subscribers' originating calls.
+  if (flags.demo && screen_config->signing_org.empty()) screen_config->signing_org = "Demo Telecom";
   auto screening = OpenScreen(*screen_config, *shaken, **accounts, Clock::Real(), nullptr);
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
@@ -184,6 +187,7 @@ int Serve(const ServeFlags& flags) {
       *http_options,
       [&app](const net::HttpRequest& req, net::HttpResponse& res) { app.Handle(req, res); });
   if (!server) return fail(server.status());
+  if (flags.demo) sip_options->international_trunks.push_back(kDemoInternationalTrunk);
   auto sip_server = sip::SipServer::Create(*sip_options, *screening->pipeline, Clock::Real());
   if (!sip_server) return fail(sip_server.status());
   if (Status s = (*notifier)->Start(); !s.ok()) return fail(s);
@@ -203,6 +207,10 @@ int Serve(const ServeFlags& flags) {
     if (Status s = ReloadShaken(*shaken_config, **accounts, *shaken); !s.ok()) {
       return fail(s.WithContext("loading the demo signer"));
     }
+  }
+  DemoTraffic demo_traffic;
+  if (flags.demo && sip_options->transport.enable_udp) {
+    demo_traffic.Start(sip_options->transport.host, (*sip_server)->udp_port());
   }
   if (flags.demo) PrintDemo(seed, url);
   std::cout << "quell sip listening on udp " << sip_options->transport.host << ":"
@@ -248,6 +256,7 @@ int Serve(const ServeFlags& flags) {
     break;
   }
   app.SetReady(false);
+  demo_traffic.Stop();
   (*sip_server)->Shutdown();
   (*server)->Shutdown(std::chrono::seconds(10));
   (*notifier)->Stop();
