@@ -18,12 +18,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import dgram from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quellBin, quell } from './lib/server.mjs';
 import {
+  sipPing, udpBound,
   which, run, runOk, startDaemon, killAll, freePort, httpsRequest, startHttpsRepo,
   parseIdentity, b64url, nowSeconds, pemCount, readText, within,
 } from './lib/peers.mjs';
@@ -500,34 +500,6 @@ describe('b. secsipidx signs, Quell verifies', { skip: missing('secsipidx') }, (
 });
 
 // --- c. Kamailio + sipp ---
-
-// Sends a SIP OPTIONS over UDP and resolves true on any SIP response.
-function sipPing(port, timeoutMs = 500) {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    const t = setTimeout(() => { s.close(); resolve(false); }, timeoutMs);
-    s.on('message', (m) => { clearTimeout(t); s.close(); resolve(/^SIP\/2\.0 \d{3}/.test(m.toString())); });
-    s.on('error', () => { clearTimeout(t); s.close(); resolve(false); });
-    s.bind(0, '127.0.0.1', () => {
-      const lp = s.address().port;
-      const branch = `z9hG4bK${randomUUID().slice(0, 8)}`;
-      const msg = [`OPTIONS sip:ping@127.0.0.1:${port} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${lp};branch=${branch}`, 'Max-Forwards: 5',
-        `From: <sip:probe@127.0.0.1:${lp}>;tag=${branch}`, `To: <sip:ping@127.0.0.1:${port}>`,
-        `Call-ID: ${randomUUID()}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n');
-      s.send(msg, port, '127.0.0.1');
-    });
-  });
-}
-
-// True once something holds the UDP port on 127.0.0.1.
-function udpBound(port) {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    s.once('error', () => resolve(true));
-    s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
-  });
-}
 
 describe('c. Kamailio secsipid signs an INVITE from sipp', { skip: missing('kamailio', 'sipp') }, () => {
   test('sipp UAC -> Kamailio secsipid_add_identity -> sipp UAS; Quell verifies the Identity: Passed',

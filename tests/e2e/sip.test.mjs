@@ -1,20 +1,23 @@
 // The SIP screening front with a real peer: sipp over UDP and TCP against
 // `quell serve --demo` — an allowed call redirected to its own target, a blocked
 // one rejected with 608 and its Reason, OPTIONS, retransmissions answered from
-// the transaction cache — and malformed datagrams from a plain socket.
+// the transaction cache — and malformed datagrams from a plain socket; then
+// Kamailio in front of Quell with the shipped configuration.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './lib/server.mjs';
-import { which, run } from './lib/peers.mjs';
+import { which, run, startDaemon, freePort, sipPing, udpBound, within } from './lib/peers.mjs';
 
 const scenarios = join(import.meta.dirname, 'sip');
 const sipp = which('sipp');
 let server;
-let work;
+// Scenario copies and sipp's error files, for every test of this file.
+const work = mkdtempSync(join(tmpdir(), 'quell-sip-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 async function metric(name) {
   const text = await (await fetch(server.url + 'metrics')).text();
@@ -32,10 +35,14 @@ async function metricWithLabels(name, labels) {
 // fill the scenario's own [placeholders] (sipp's -key reaches message text
 // only, not attributes such as response="...").
 let runs = 0;
-async function sippCall(scenario, { transport = 'u1', calls = 1, keys = {}, seconds = 15 } = {}) {
-  const port = transport === 'u1' ? server.sip.udp : server.sip.tcp;
+async function sippCall(scenario, { transport = 'u1', calls = 1, keys = {}, seconds = 15, port } = {}) {
+  port ??= transport === 'u1' ? server.sip.udp : server.sip.tcp;
   let xml = readFileSync(join(scenarios, scenario), 'utf8');
-  for (const [k, v] of Object.entries(keys)) xml = xml.replaceAll(`[${k}]`, v.replaceAll('<', '&lt;'));
+  // Attribute values need '<' escaped; message text (CDATA) is taken as it is.
+  const attributes = new Set(['expect', 'header', 'pattern']);
+  for (const [k, v] of Object.entries(keys)) {
+    xml = xml.replaceAll(`[${k}]`, attributes.has(k) ? v.replaceAll('<', '&lt;') : v);
+  }
   const file = join(work, `${++runs}-${scenario}`);
   writeFileSync(file, xml);
   const args = ['-sf', file, `127.0.0.1:${port}`, '-t', transport, '-m', String(calls),
@@ -50,14 +57,12 @@ async function sippCall(scenario, { transport = 'u1', calls = 1, keys = {}, seco
 
 describe('SIP screening front (sipp)', { skip: sipp ? false : 'sipp is not installed' }, () => {
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'quell-sip-'));
     // Not --demo: its simulated calls would move the counters these tests read.
     server = await startServer();
     assert.ok(server.sip, 'the server prints its SIP ports');
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0);
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   for (const transport of ['u1', 't1']) {
@@ -134,5 +139,120 @@ describe('SIP screening front (sipp)', { skip: sipp ? false : 'sipp is not insta
     assert.equal(replies.length, 1, replies.join('\n---\n'));
     assert.match(replies[0], /^SIP\/2\.0 400 .*Max-Forwards/);
     assert.equal(await metricWithLabels('quell_sip_dropped_total', 'reason="garbage"') - droppedBefore, 1);
+  });
+});
+
+// Kamailio (Debian's package) as the carrier's proxy in front of Quell, with the
+// configuration shipped in docs/kamailio/quell-screening.cfg: it asks Quell about
+// each INVITE, follows the 302 to the called party (a sipp UAS) carrying Quell's
+// headers, relays refusals to the caller, and fails open when Quell answers 503
+// or not at all.
+const kamailio = which('kamailio');
+const KAMAILIO_CFG = join(import.meta.dirname, '..', '..', 'docs', 'kamailio', 'quell-screening.cfg');
+const FORGED_IDENTITY = 'eyJhbGciOiJFUzI1NiIsInBwdCI6InNoYWtlbiIsInR5cCI6InBhc3Nwb3J0In0.e30.c2ln' +
+  ';info=<https://cr.example.net/sp.pem>;alg=ES256;ppt=shaken';
+
+describe('Kamailio in front of Quell', { skip: kamailio && sipp ? false : 'kamailio or sipp is missing' }, () => {
+  let quellServer;
+  let dir;
+  const daemons = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'quell-kam-'));
+    // --demo: verification is on (the demo trusts its own CA), so verstat is set.
+    quellServer = await startServer({ demo: true });
+  });
+  after(async () => {
+    for (const d of daemons.reverse()) await d.stop();
+    if (quellServer) assert.equal(await quellServer.stop(), 0);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startKamailio(name, quellUri, calleePort) {
+    const port = await freePort('udp');
+    const kdir = join(dir, name);
+    mkdirSync(kdir);
+    const defines = [`SIP_PORT=${port}`, `QUELL_URI="${quellUri}"`, `CALLEE_URI="sip:127.0.0.1:${calleePort}"`,
+      'QUELL_TIMEOUT=800'];
+    const args = ['-f', KAMAILIO_CFG, ...defines.flatMap((d) => ['-A', d])];
+    const check = await run(kamailio, ['-c', ...args], { timeoutMs: 15000 });
+    assert.equal(check.code, 0, `kamailio -c: ${check.out}${check.err}`);
+    const k = await startDaemon(`kamailio ${name}`, kamailio,
+      ['-DD', '-E', '-m', '32', '-M', '4', '-Y', kdir, '-P', join(kdir, 'kamailio.pid'), '-w', kdir, ...args],
+      { cwd: kdir, ready: () => sipPing(port), maxSeconds: 80 });
+    daemons.push(k);
+    return { port, k };
+  }
+
+  async function startCallee(name, calls) {
+    const port = await freePort('udp');
+    const log = join(dir, `${name}.log`);
+    const uas = await startDaemon(`sipp ${name}`, sipp,
+      ['-sf', join(scenarios, 'kuas.xml'), '-i', '127.0.0.1', '-p', String(port), '-m', String(calls), '-nostdin',
+       '-timeout', '60s', '-timeout_error', '-trace_logs', '-log_file', log,
+       '-trace_err', '-error_file', join(dir, `${name}.err`)],
+      { cwd: dir, ready: () => udpBound(port), maxSeconds: 90 });
+    daemons.push(uas);
+    const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
+    return { port, uas, log: () => read(log) + read(join(dir, `${name}.err`)) };
+  }
+
+  test('spam never reaches the called party; clean calls do, with verstat and label', { timeout: 120000 }, async () => {
+    const callee = await startCallee('callee', 2);
+    const { port, k } = await startKamailio('k1', `sip:127.0.0.1:${quellServer.sip.udp}`, callee.port);
+    try {
+      // An invalid caller: Quell refuses, Kamailio relays the 608 to the caller.
+      await sippCall('kuac-reject.xml', { port, keys: { caller: '+8612345', callee: '+8613900139000', expect: '608' } });
+      // A clean caller: routed to the called party with its verstat.
+      await sippCall('kuac-ok.xml', { port, keys: { caller: '+8613800138000', callee: '+8613900139000', extra: '' } });
+      // A forged PASSporT: routed, with verstat failed and Quell's label.
+      await sippCall('kuac-ok.xml', { port,
+        keys: { caller: '+8613912345678', callee: '+8613900139000', extra: `Identity: ${FORGED_IDENTITY}\n` } });
+      assert.equal(await within(callee.uas.exited, 20000), 0, `called party: ${callee.log()}\n${k.output()}`);
+    } catch (e) {
+      e.message += `\nkamailio:\n${k.output()}\ncalled party:\n${callee.log()}`;
+      throw e;
+    }
+    const calls = callee.log().split('\n').filter((l) => l.startsWith('CALL '));
+    assert.equal(calls.length, 2, callee.log());
+    assert.ok(!calls.some((l) => l.includes('+8612345')), 'the spam call rang the called party');
+    // kuas.xml logs "CALL <From> | PAI <value> | LABEL <value>" (empty when absent).
+    assert.match(calls[0], /\+8613800138000.*\| PAI\s+<tel:\+8613800138000;verstat=No-TN-Validation>\s+\| LABEL\s*$/);
+    assert.match(calls[1], /\| PAI\s+<tel:\+8613912345678;verstat=TN-Validation-Failed>\s+\|/);
+    assert.match(calls[1], /\| LABEL\s+"主叫号码验证失败";rule=verification-failed\s*$/);
+  });
+
+  test('fail-open: calls go through when Quell answers 503 or not at all', { timeout: 120000 }, async () => {
+    // A stand-in for an overloaded, then a silent, Quell.
+    const fake = dgram.createSocket('udp4');
+    let mode = '503';
+    fake.on('message', (m, rinfo) => {
+      const text = m.toString();
+      if (mode !== '503' || !text.startsWith('INVITE ')) return;
+      const keep = text.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l))
+        .map((l) => (/^To:/i.test(l) ? `${l};tag=busy` : l));
+      const reply = ['SIP/2.0 503 Service Unavailable', ...keep, 'Retry-After: 5', 'Content-Length: 0', '', ''].join('\r\n');
+      fake.send(reply, rinfo.port, rinfo.address);
+    });
+    await new Promise((r) => fake.bind(0, '127.0.0.1', r));
+    const callee = await startCallee('callee-open', 2);
+    const { port, k } = await startKamailio('k2', `sip:127.0.0.1:${fake.address().port}`, callee.port);
+    try {
+      await sippCall('kuac-ok.xml', { port, keys: { caller: '+8612345', callee: '+8613900139000', extra: '' } });
+      mode = 'silent';
+      const started = Date.now();
+      await sippCall('kuac-ok.xml', { port, keys: { caller: '+8612345', callee: '+8613900139001', extra: '' } });
+      assert.ok(Date.now() - started >= 700, 'the silent Quell was waited for (QUELL_TIMEOUT)');
+      assert.equal(await within(callee.uas.exited, 20000), 0, callee.log());
+    } catch (e) {
+      e.message += `\nkamailio:\n${k.output()}\ncalled party:\n${callee.log()}`;
+      throw e;
+    } finally {
+      fake.close();
+    }
+    const calls = callee.log().split('\n').filter((l) => l.startsWith('CALL '));
+    assert.equal(calls.length, 2, callee.log());
+    // Unscreened: no verdict travels with them.
+    assert.ok(calls.every((l) => /\| PAI\s+\| LABEL\s*$/.test(l)), calls.join('\n'));
+    assert.match(k.output(), /routing it unscreened/);
   });
 });

@@ -10,6 +10,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import dgram from 'node:dgram';
+import { randomUUID } from 'node:crypto';
 import { delimiter, join } from 'node:path';
 
 const live = new Set(); // ChildProcess objects not yet exited
@@ -227,4 +228,32 @@ export function pemCount(pem) {
 
 export function readText(path) {
   return readFileSync(path, 'utf8');
+}
+
+// Sends a SIP OPTIONS over UDP and resolves true on any SIP response.
+export function sipPing(port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(false); }, timeoutMs);
+    s.on('message', (m) => { clearTimeout(t); s.close(); resolve(/^SIP\/2\.0 \d{3}/.test(m.toString())); });
+    s.on('error', () => { clearTimeout(t); s.close(); resolve(false); });
+    s.bind(0, '127.0.0.1', () => {
+      const lp = s.address().port;
+      const branch = `z9hG4bK${randomUUID().slice(0, 8)}`;
+      const msg = [`OPTIONS sip:ping@127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${lp};branch=${branch}`, 'Max-Forwards: 5',
+        `From: <sip:probe@127.0.0.1:${lp}>;tag=${branch}`, `To: <sip:ping@127.0.0.1:${port}>`,
+        `Call-ID: ${randomUUID()}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n');
+      s.send(msg, port, '127.0.0.1');
+    });
+  });
+}
+
+// True once something holds the UDP port on 127.0.0.1.
+export function udpBound(port) {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => resolve(true));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
 }
