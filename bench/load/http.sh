@@ -52,7 +52,7 @@ access_log = true
 [log]
 level = "warn"
 TOML
-"$QUELL" serve --config "$tmp/quell.toml" --data "$tmp/data" --http 127.0.0.1:0 >"$tmp/quell.out" 2>&1 &
+"$QUELL" serve --config "$tmp/quell.toml" --data "$tmp/data" --http 127.0.0.1:0 --sip 127.0.0.1:0 >"$tmp/quell.out" 2>&1 &
 quell_pid=$!
 for _ in $(seq 100); do grep -q 'listening on' "$tmp/quell.out" 2>/dev/null && break; sleep 0.1; done
 quell_url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$tmp/quell.out" | head -1)

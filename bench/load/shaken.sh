@@ -144,7 +144,7 @@ TOML
 mkdir "$tmp/data"
 key=$("$QUELL" admin create-key --data "$tmp/data" --config "$tmp/quell.toml" --role carrier \
       --org "Bench Telecom" --label bench --rate 1000000 --burst 1000000000)
-"$QUELL" serve --config "$tmp/quell.toml" --data "$tmp/data" --http "127.0.0.1:$quell_port" >"$tmp/quell.out" 2>&1 &
+"$QUELL" serve --config "$tmp/quell.toml" --data "$tmp/data" --http "127.0.0.1:$quell_port" --sip 127.0.0.1:0 >"$tmp/quell.out" 2>&1 &
 quell_pid=$!
 for _ in $(seq 100); do grep -q 'listening on' "$tmp/quell.out" 2>/dev/null && break; sleep 0.1; done
 grep -q 'listening on' "$tmp/quell.out" || { cat "$tmp/quell.out"; exit 1; }
