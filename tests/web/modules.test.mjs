@@ -1,12 +1,17 @@
 // Unit tests of the portal's browser-independent modules: the catalogue lookup
-// (web/js/i18n.js), the fetch wrapper (web/js/api.js) and the STIR/SHAKEN page's
-// helpers (web/js/views/carrier/shaken.js).
+// (web/js/i18n.js), the fetch wrapper (web/js/api.js), the STIR/SHAKEN page's
+// helpers (web/js/views/carrier/shaken.js), phone numbers for display
+// (web/js/phone.js), navigation by role (web/js/nav.js) and the call-screening
+// page's helpers (web/js/views/screening.js).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as i18n from '../../web/js/i18n.js';
 import { api, ApiError, errorKey, setCsrfToken, setUnauthorizedHandler, buildUrl } from '../../web/js/api.js';
 import { displayTn, atisError, isReplay, newOrigid } from '../../web/js/views/carrier/shaken.js';
+import { nationalNumber, numberQuery } from '../../web/js/phone.js';
+import { navGroups, workspacePages } from '../../web/js/nav.js';
+import * as screening from '../../web/js/views/screening.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -192,4 +197,125 @@ test('STIR/SHAKEN: origid is a v4 UUID, with or without crypto.randomUUID', () =
   const a = newOrigid(insecure);
   assert.match(a, uuid);
   assert.notEqual(newOrigid(insecure), a);
+});
+
+test('phone numbers: Chinese numbers in national format, the others in E.164', () => {
+  assert.equal(nationalNumber('+8613912345678'), '139 1234 5678', 'mobile');
+  assert.equal(nationalNumber('+8613800138005'), '138 0013 8005');
+  assert.equal(nationalNumber('+861065529988'), '010 6552 9988', 'Beijing');
+  assert.equal(nationalNumber('+862088881234'), '020 8888 1234', 'Guangzhou');
+  assert.equal(nationalNumber('+8675523456789'), '0755 2345 6789', 'three-digit area code, 8 digits');
+  assert.equal(nationalNumber('+867541234567'), '0754 123 4567', 'three-digit area code, 7 digits');
+  assert.equal(nationalNumber('+864008108888'), '400 810 8888', 'service number');
+  assert.equal(nationalNumber('+868008108888'), '800 810 8888', 'toll-free, not an area code');
+  assert.equal(nationalNumber('+86110'), '110', 'emergency');
+  assert.equal(nationalNumber('+8695588'), '95588', 'service short code');
+  // What cannot be classified stays as the server gave it.
+  assert.equal(nationalNumber('+8612345'), '+8612345', 'an invalid number is not made to look national');
+  assert.equal(nationalNumber('+861391234567'), '+861391234567', 'a mobile number one digit short');
+  assert.equal(nationalNumber('+442070313000'), '+442070313000', 'another country');
+  assert.equal(nationalNumber('+12025550123'), '+12025550123');
+  assert.equal(nationalNumber('+8613912345678', '44'), '+8613912345678', 'another home country: no national format known');
+  assert.equal(nationalNumber('anonymous'), 'anonymous', "a caller's text the server could not parse");
+  assert.equal(nationalNumber('13912345678'), '13912345678');
+  assert.equal(nationalNumber(null), '');
+  assert.equal(nationalNumber(undefined), '');
+});
+
+test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dashes', () => {
+  assert.equal(numberQuery('139 1234 5678'), '13912345678');
+  assert.equal(numberQuery('+86 139-1234-5678'), '+8613912345678');
+  assert.equal(numberQuery('(010) 6552.9988'), '01065529988');
+  assert.equal(numberQuery(' 110 '), '110');
+  assert.equal(numberQuery('not a number'), null);
+  assert.equal(numberQuery('12'), null, 'too short');
+  assert.equal(numberQuery('1234567890123456'), null, 'longer than E.164 allows');
+  assert.equal(numberQuery('++86139'), null);
+  assert.equal(numberQuery(''), null);
+  assert.equal(numberQuery(null), null);
+});
+
+test('navigation: call screening for carriers, analysts and administrators only', () => {
+  const hrefs = (role) => workspacePages(role).map((p) => p.href);
+  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/carrier/shaken']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening']);
+  assert.ok(hrefs('admin').includes('#/screening'));
+  assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
+  for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
+  for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
+  const [, workspace] = navGroups({ role: 'analyst' });
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening']);
+});
+
+test('call screening: chart axes step by 1, 2 or 5 and hold the peak', () => {
+  assert.deepEqual(screening.niceScale(0), { top: 1, step: 1, ticks: [0, 1] });
+  assert.deepEqual(screening.niceScale(3), { top: 3, step: 1, ticks: [0, 1, 2, 3] });
+  assert.deepEqual(screening.niceScale(4), { top: 4, step: 1, ticks: [0, 1, 2, 3, 4] });
+  assert.deepEqual(screening.niceScale(7), { top: 8, step: 2, ticks: [0, 2, 4, 6, 8] });
+  assert.deepEqual(screening.niceScale(100), { top: 100, step: 50, ticks: [0, 50, 100] });
+  assert.deepEqual(screening.niceScale(101), { top: 150, step: 50, ticks: [0, 50, 100, 150] });
+  assert.equal(screening.niceScale(NaN).top, 1);
+  assert.equal(screening.niceScale(-5).top, 1);
+  for (const max of [1, 5, 9, 17, 33, 250, 999, 12345]) {
+    const s = screening.niceScale(max);
+    assert.ok(s.top >= max, `top ${s.top} holds ${max}`);
+    assert.ok(s.ticks.length <= 6, `${s.ticks.length} ticks for ${max}`);
+    assert.ok(Number.isInteger(s.step) && s.step >= 1);
+    assert.match(String(s.step), /^[125]0*$/);
+  }
+});
+
+test('call screening: the activity series becomes the last 60 seconds, padded and ordered', () => {
+  const series = [
+    { second: 1000, calls: { allow: 2, label: 0, block: 1, divert: 0 } },
+    { second: 1001, calls: { allow: 1 } },
+  ];
+  const seconds = screening.lastSeconds(series, 5);
+  assert.deepEqual(seconds.map((s) => s.second), [997, 998, 999, 1000, 1001]);
+  assert.deepEqual(seconds[0].calls, { allow: 0, label: 0, block: 0, divert: 0 });
+  assert.deepEqual(seconds[4].calls, { allow: 1, label: 0, block: 0, divert: 0 });
+  assert.equal(screening.callsOf(seconds[3]), 3);
+  assert.equal(screening.lastSeconds(series).length, 60);
+  assert.deepEqual(screening.lastSeconds([]), []);
+  assert.deepEqual(screening.lastSeconds(null), []);
+});
+
+test('call screening: stacked bars fill the plot from the bottom in action order', () => {
+  const seconds = [
+    { second: 1, calls: { allow: 2, label: 1, block: 1, divert: 0 } },
+    { second: 2, calls: { allow: 0, label: 0, block: 0, divert: 0 } },
+  ];
+  const { peak, scale, bars } = screening.stackedBars(seconds, { width: 100, height: 40, gap: 2 });
+  assert.equal(peak, 4);
+  assert.equal(scale.top, 4);
+  assert.equal(bars.length, 2);
+  assert.equal(bars[0].x, 1);
+  assert.equal(bars[0].width, 48);
+  assert.equal(bars[1].x, 51);
+  assert.equal(bars[0].total, 4);
+  assert.deepEqual(bars[0].segments.map((s) => [s.action, s.count, s.y, s.height]), [
+    ['allow', 2, 20, 20],
+    ['label', 1, 10, 10],
+    ['block', 1, 0, 10],
+  ]);
+  assert.deepEqual(bars[1].segments, [], 'an empty second has no segment');
+  assert.deepEqual(screening.stackedBars([], { width: 100, height: 40 }).bars, []);
+});
+
+test('call screening: shares, microseconds and the request of a tried call', () => {
+  assert.equal(screening.share(5, 10), 50);
+  assert.equal(screening.share(0, 10), 0);
+  assert.equal(screening.share(3, 0), 0);
+  assert.equal(screening.share(20, 10), 100);
+  assert.equal(screening.micros(13.535), 13.5);
+  assert.equal(screening.micros(136.98), 137);
+  assert.equal(screening.micros(-1), null);
+  assert.equal(screening.micros('x'), null);
+  assert.deepEqual(screening.screenRequest({ caller: ' +8612345 ', callee: '13900139000', direction: 'terminating' }), {
+    body: { callee: '13900139000', caller: '+8612345' },
+  });
+  assert.deepEqual(screening.screenRequest({ caller: '', callee: '110', direction: 'originating', international: true, identity: ' a.b.c;info=<x> ' }), {
+    body: { callee: '110', direction: 'originating', international_trunk: true, identity: 'a.b.c;info=<x>' },
+  });
+  assert.deepEqual(screening.screenRequest({ caller: '+8612345', callee: '  ' }), { error: 'screening.try.error_callee' });
 });

@@ -13,7 +13,7 @@ import {
 } from './i18n.js';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
-import { navGroups, ROLES } from './nav.js';
+import { navGroups, ROLES, SCREENING_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as info from './views/info.js';
 import * as login from './views/login.js';
@@ -25,6 +25,7 @@ import * as adminKeys from './views/admin/keys.js';
 import * as adminAudit from './views/admin/audit.js';
 import * as adminNotices from './views/admin/notices.js';
 import * as carrierShaken from './views/carrier/shaken.js';
+import * as screening from './views/screening.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -40,6 +41,7 @@ const ROUTES = {
   '/admin/audit': { render: adminAudit.render, title: adminAudit.title, roles: ['admin'] },
   '/admin/notices': { render: adminNotices.render, title: adminNotices.title, roles: ['admin'] },
   '/carrier/shaken': { render: carrierShaken.render, title: carrierShaken.title, roles: ['carrier'] },
+  '/screening': { render: screening.render, title: screening.title, roles: SCREENING_ROLES },
 };
 
 const state = { user: null, titleKey: null, flash: null, rendered: false };

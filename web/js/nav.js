@@ -27,15 +27,28 @@ export const CARRIER_PAGES = [
   { href: '#/carrier/shaken', path: '/carrier/shaken', label: k('nav.shaken'), desc: k('dashboard.tools.shaken') },
 ];
 
+// The live view of call screening: carriers, analysts and administrators.
+export const SCREENING_ROLES = ['carrier', 'analyst', 'admin'];
+export const SCREENING_PAGES = [
+  { href: '#/screening', path: '/screening', label: k('nav.screening'), desc: k('dashboard.tools.screening') },
+];
+
+// The pages of a role's workspace, after the dashboard.
+export function workspacePages(role) {
+  const pages = [];
+  if (role === 'admin') pages.push(...ADMIN_PAGES);
+  if (SCREENING_ROLES.includes(role)) pages.push(...SCREENING_PAGES);
+  if (role === 'carrier') pages.push(...CARRIER_PAGES);
+  return pages;
+}
+
 // The links shown to `user` (null when signed out), in groups:
 // [{labelKey, items}]. Citizens keep the public services in front; staff roles get
 // their workspace.
 export function navGroups(user) {
   if (!user) return [{ label: k('nav.group_public'), items: PUBLIC_PAGES }];
   if (user.role === 'citizen') return [{ label: k('nav.group_public'), items: [...PUBLIC_PAGES, DASHBOARD] }];
-  const workspace = [DASHBOARD];
-  if (user.role === 'admin') workspace.push(...ADMIN_PAGES);
-  if (user.role === 'carrier') workspace.push(...CARRIER_PAGES);
+  const workspace = [DASHBOARD, ...workspacePages(user.role)];
   return [
     { label: k('nav.group_public'), items: [PUBLIC_PAGES[0]] },
     { label: k('nav.group_workspace'), items: workspace, role: user.role },

@@ -1,10 +1,11 @@
 // The signed-in home page: a welcome for the user's role, the account, and the
-// role's own pages (administration for administrators, tools for carriers).
+// role's own pages (administration for administrators, tools for carriers and
+// analysts).
 
 import { h, raw } from '../dom.js';
 import { k } from '../i18n.js';
 import { pageHeader } from '../components.js';
-import { ADMIN_PAGES, CARRIER_PAGES } from '../nav.js';
+import { workspacePages } from '../nav.js';
 
 export const title = k('dashboard.doc_title');
 
@@ -18,10 +19,12 @@ const WELCOME = {
   admin: k('dashboard.welcome.admin'),
 };
 
-// role -> {title, pages} of the tool cards on the dashboard.
-const TOOLS = {
-  admin: { title: k('dashboard.admin_tools'), pages: ADMIN_PAGES },
-  carrier: { title: k('dashboard.carrier_tools'), pages: CARRIER_PAGES },
+// role -> the title of the tool cards on the dashboard (the cards are the role's
+// workspace pages).
+const TOOLS_TITLE = {
+  admin: k('dashboard.admin_tools'),
+  carrier: k('dashboard.carrier_tools'),
+  analyst: k('dashboard.carrier_tools'),
 };
 
 export function render(ctx) {
@@ -48,16 +51,16 @@ export function render(ctx) {
     h('p', { i18n: WELCOME[user.role] || k('dashboard.welcome.other') }),
   );
 
-  const own = TOOLS[user.role];
-  const tools = own
+  const pages = workspacePages(user.role);
+  const tools = pages.length
     ? h(
         'section',
         { class: 'section', 'aria-labelledby': 'role-tools' },
-        h('h2', { id: 'role-tools', i18n: own.title }),
+        h('h2', { id: 'role-tools', i18n: TOOLS_TITLE[user.role] || k('dashboard.carrier_tools') }),
         h(
           'ul',
           { class: 'card-grid card-grid-3' },
-          own.pages.map((p) =>
+          pages.map((p) =>
             h('li', { class: 'card tool-card' }, h('h3', {}, h('a', { href: p.href, i18n: p.label })), h('p', { i18n: p.desc })),
           ),
         ),
