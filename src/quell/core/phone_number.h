@@ -7,8 +7,9 @@
 // -> 8613800138000). That form is lossless — a country code never starts with 0 —
 // and is what hot paths, indexes and the store use.
 //
-// libphonenumber is used only in phone_number.cc: parsing costs ~15 µs, so parse
-// once at the edge and carry the compact form. Display and type/region lookups
+// libphonenumber is used only in phone_number.cc and number_plan.cc (the cache
+// in front of it for hot paths): parsing costs ~15 µs, so parse once at the edge
+// and carry the compact form. Display and type/region lookups
 // also go through libphonenumber and belong to edges (portal, reports).
 //
 // Thread-safe: PhoneNumber is an immutable value; all functions may be called
