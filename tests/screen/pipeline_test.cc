@@ -132,6 +132,12 @@ TEST_F(PipelineTest, EmergencyCallsAreNeverScreened) {
   EXPECT_TRUE(Screen(*p, "110", "+8613900139000").emergency);
   EXPECT_TRUE(Screen(*p, "+86 10 12110110", "+8613900139000").emergency);
   EXPECT_EQ(fake_->calls.load(), 0);  // no provider was even asked
+  // "110" calling from abroad is police impersonation, not a call-back.
+  Verdict spoofed = Screen(*p, "110", "+8613900139000", events::Direction::kTerminating, true);
+  EXPECT_FALSE(spoofed.emergency);
+  EXPECT_EQ(spoofed.action, Action::kBlock);  // one_ring_caller is set
+  // A call *to* 110 from abroad still goes through.
+  EXPECT_TRUE(Screen(*p, "+442070313000", "110", events::Direction::kTerminating, true).emergency);
   EXPECT_FALSE(Screen(*p, "+8613800138000", "1100").emergency);
   EXPECT_FALSE(Screen(*p, "+8613800138000", "+1110").emergency);
 }

@@ -132,8 +132,12 @@ bool Pipeline::IsEmergency(const CallAttempt& attempt, uint64_t caller) const {
   char buf2[24];
   const std::string_view from = Digits(attempt.caller, buf2);
   const std::string cc = std::to_string(plan_.home_country_code());
+  // A short code as the caller is an emergency service calling back — unless the
+  // call came from abroad, where "110" can only be spoofed (impersonating the
+  // police is a classic fraud): such calls are screened like any other.
+  const bool callback_possible = !attempt.international_trunk;
   for (const std::string& e : options_.emergency_numbers) {
-    if (callee == e || from == e) return true;
+    if (callee == e || (callback_possible && from == e)) return true;
     // "+86 110" and "86110": the same short code with the country code before it.
     if (attempt.callee.starts_with('+') && callee.size() == cc.size() + e.size() &&
         callee.starts_with(cc) && callee.ends_with(e)) {

@@ -5,7 +5,9 @@
 //
 // Calls to emergency numbers (110, 112, 119, 120, 122 and any configured) and
 // call-backs from them are allowed before anything else runs: no provider is
-// asked, no rule applies, nothing delays them.
+// asked, no rule applies, nothing delays them. A call-back is a call from a
+// configured emergency caller number, or from a short code on a domestic trunk
+// (a "110" arriving on an international trunk is spoofed and is screened).
 //
 //   Pipeline pipeline(options, plan, clock, std::move(providers), Policy::Default(), &sink);
 //   thread_local Verdict verdict;
