@@ -106,7 +106,7 @@ TEST(Policy, ErrorsNameTheLineAndTheReason) {
       ParseError("[[screen.rule]]\nname = \"x\"\nwhen = \"caller.valid\"\naction = \"drop\"\n"),
       HasSubstr("test.toml:4: rule 'x': action must be allow, label, block or divert"));
   EXPECT_THAT(ParseError("[[screen.rule]]\nname = \"x\"\nwhen = \"caller.valid\"\naction = "
-                         "\"block\"\ncode = 200\n"),
+                         "\"block\"\ncode = 503\n"),
               HasSubstr("test.toml:5"));
   EXPECT_THAT(ParseError("[[screen.rule]]\nname = \"x\"\nwhen = \"shaken.verstat == failled\"\n"
                          "action = \"label\"\nlabel.en = \"x\"\n"),

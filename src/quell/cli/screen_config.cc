@@ -20,7 +20,13 @@ ScreenConfig::ScreenConfig(const ScreenConfig& o)
       signing_org(o.signing_org),
       policy(o.policy) {}
 ScreenConfig& ScreenConfig::operator=(const ScreenConfig& o) {
-  if (this != &o) *this = ScreenConfig(o);
+  if (this != &o) {
+    region = o.region;
+    pipeline = std::make_unique<screen::PipelineOptions>(*o.pipeline);
+    do_not_originate_file = o.do_not_originate_file;
+    signing_org = o.signing_org;
+    policy = o.policy;
+  }
   return *this;
 }
 

@@ -139,8 +139,7 @@ bool Pipeline::IsEmergency(const CallAttempt& attempt, uint64_t caller) const {
   for (const std::string& e : options_.emergency_numbers) {
     if (callee == e || (callback_possible && from == e)) return true;
     // "+86 110" and "86110": the same short code with the country code before it.
-    if (attempt.callee.starts_with('+') && callee.size() == cc.size() + e.size() &&
-        callee.starts_with(cc) && callee.ends_with(e)) {
+    if (callee.size() == cc.size() + e.size() && callee.starts_with(cc) && callee.ends_with(e)) {
       return true;
     }
   }

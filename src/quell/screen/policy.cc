@@ -1,5 +1,6 @@
 #include "quell/screen/policy.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -305,8 +306,14 @@ Result<Rule> ParseRule(const Config& t, std::set<std::string>& names) {
     return fail("action", "action must be allow, label, block or divert, not '" + action + "'");
   }
   QUELL_ASSIGN_OR_RETURN(int64_t code, t.GetInt("code", r.action == Action::kBlock ? 608 : 302));
-  if (r.action == Action::kBlock && (code < 403 || code > 699)) {
-    return fail("code", "a block answers 403..699 (603 Decline, 607 Unwanted, 608 Rejected)");
+  // Codes a refusal may use without headers of its own; 503 would make proxies
+  // fail open (route the call), 401/407/420/423 need headers Quell does not send.
+  static constexpr int kBlockCodes[] = {403, 480, 486, 600, 603, 604, 606, 607, 608};
+  if (r.action == Action::kBlock &&
+      std::find(std::begin(kBlockCodes), std::end(kBlockCodes), code) == std::end(kBlockCodes)) {
+    return fail("code",
+                "a block answers 403, 480, 486, 600, 603, 604, 606, 607 or 608 (603 Decline, "
+                "607 Unwanted, 608 Rejected)");
   }
   if (r.action != Action::kBlock && t.Has("code") && code != 302) {
     return fail("code", "only a block takes a code (the others answer 302)");
