@@ -10,6 +10,8 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "quell/core/internal/number_type.h"
+
 namespace quell {
 namespace {
 
@@ -38,35 +40,6 @@ int DigitCount(uint64_t v) {
     ++n;
   }
   return n;
-}
-
-NumberType TypeOf(PhoneNumberUtil::PhoneNumberType t) {
-  switch (t) {
-    case PhoneNumberUtil::FIXED_LINE:
-      return NumberType::kFixedLine;
-    case PhoneNumberUtil::MOBILE:
-      return NumberType::kMobile;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-      return NumberType::kFixedLineOrMobile;
-    case PhoneNumberUtil::TOLL_FREE:
-      return NumberType::kTollFree;
-    case PhoneNumberUtil::PREMIUM_RATE:
-      return NumberType::kPremiumRate;
-    case PhoneNumberUtil::SHARED_COST:
-      return NumberType::kSharedCost;
-    case PhoneNumberUtil::VOIP:
-      return NumberType::kVoip;
-    case PhoneNumberUtil::PERSONAL_NUMBER:
-      return NumberType::kPersonalNumber;
-    case PhoneNumberUtil::PAGER:
-      return NumberType::kPager;
-    case PhoneNumberUtil::UAN:
-      return NumberType::kUan;
-    case PhoneNumberUtil::VOICEMAIL:
-      return NumberType::kVoicemail;
-    default:
-      return NumberType::kUnknown;
-  }
 }
 
 // Slot layout: bit 63 filled | key (length 4 bits, prefix 27 bits) << 32 |
@@ -189,7 +162,7 @@ NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
   Proto pn;
   if (Util().Parse(e164, "ZZ", &pn) != PhoneNumberUtil::NO_PARSING_ERROR) return info;
   info.valid = Util().IsValidNumber(pn);
-  info.type = TypeOf(Util().GetNumberType(pn));
+  info.type = internal::NumberTypeOf(Util().GetNumberType(pn));
   std::string region;
   Util().GetRegionCodeForNumber(pn, &region);
   if (region.size() == 2) {

@@ -7,6 +7,8 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
 
+#include "quell/core/internal/number_type.h"
+
 namespace quell {
 namespace {
 
@@ -182,32 +184,7 @@ std::string PhoneNumber::International() const {
 
 NumberType PhoneNumber::Type() const {
   if (empty()) return NumberType::kUnknown;
-  switch (Util().GetNumberType(ProtoOf(compact_))) {
-    case PhoneNumberUtil::FIXED_LINE:
-      return NumberType::kFixedLine;
-    case PhoneNumberUtil::MOBILE:
-      return NumberType::kMobile;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-      return NumberType::kFixedLineOrMobile;
-    case PhoneNumberUtil::TOLL_FREE:
-      return NumberType::kTollFree;
-    case PhoneNumberUtil::PREMIUM_RATE:
-      return NumberType::kPremiumRate;
-    case PhoneNumberUtil::SHARED_COST:
-      return NumberType::kSharedCost;
-    case PhoneNumberUtil::VOIP:
-      return NumberType::kVoip;
-    case PhoneNumberUtil::PERSONAL_NUMBER:
-      return NumberType::kPersonalNumber;
-    case PhoneNumberUtil::PAGER:
-      return NumberType::kPager;
-    case PhoneNumberUtil::UAN:
-      return NumberType::kUan;
-    case PhoneNumberUtil::VOICEMAIL:
-      return NumberType::kVoicemail;
-    default:
-      return NumberType::kUnknown;
-  }
+  return internal::NumberTypeOf(Util().GetNumberType(ProtoOf(compact_)));
 }
 
 std::string PhoneNumber::Region() const {
