@@ -151,6 +151,31 @@ TEST_F(ScreenApiTest, OnlyCarriersAndAdminsScreen) {
   EXPECT_EQ(Call("POST", "/api/v1/screen", "{}", "not-a-key").status, 401);
 }
 
+TEST_F(ScreenApiTest, OnlyTheSigningCarrierScreensOriginatingCalls) {
+  auto signing = accounts_->CreateOrganisation("Signing Carrier", OrgKind::kCarrier);
+  ASSERT_TRUE(signing.has_value());
+  const std::string signing_key =
+      accounts_->CreateApiKey(Role::kCarrier, "Signing Carrier", "test")->key;
+  app_ = std::make_unique<App>(AppOptions{}, Services{.store = *store_,
+                                                      .accounts = *accounts_,
+                                                      .clock = clock_,
+                                                      .pipeline = pipeline_.get(),
+                                                      .screen_signing_org = signing->id});
+  const json originating = {
+      {"caller", "+8613800138000"}, {"callee", "+8613900139000"}, {"direction", "originating"}};
+  // Another carrier's key would have Quell attest its calls: refused, batch or not.
+  auto res = Post("/api/v1/screen", originating);
+  EXPECT_EQ(res.status, 403) << res.body;
+  EXPECT_NE(res.body.find("another organisation"), std::string::npos) << res.body;
+  EXPECT_EQ(Post("/api/v1/screen", {{"calls", json::array({originating})}}).status, 403);
+  // Its terminating calls are screened as before; the signing carrier's own are signed.
+  EXPECT_EQ(
+      Post("/api/v1/screen", {{"caller", "+8613800138000"}, {"callee", "+8613900139000"}}).status,
+      200);
+  res = Post("/api/v1/screen", originating, signing_key);
+  EXPECT_EQ(res.status, 200) << res.body;
+}
+
 TEST_F(ScreenApiTest, LiveViewShowsRecentVerdictsAndActivity) {
   Post("/api/v1/screen", {{"caller", "+8613800138000"}, {"callee", "+8613900139000"}});
   Post("/api/v1/screen", {{"caller", "+8612345"}, {"callee", "+8613900139001"}});

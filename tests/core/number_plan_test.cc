@@ -32,6 +32,10 @@ TEST(NumberPlan, HomeRegionDecidesNationalNumbers) {
   EXPECT_EQ(us.home_country_code(), 1);
   EXPECT_EQ(us.ToCompact("(650) 253-0000"), 16502530000u);
   EXPECT_EQ(us.ToCompact("011 44 20 7031 3000"), 442070313000u);
+  // Each region's own international prefix, as libphonenumber knows it.
+  EXPECT_EQ(NumberPlan("JP").ToCompact("010 1 650 253 0000"), 16502530000u);
+  EXPECT_EQ(NumberPlan("AU").ToCompact("0011 44 20 7031 3000"), 442070313000u);
+  EXPECT_EQ(NumberPlan("GB").ToCompact("00 1 650 253 0000"), 16502530000u);
 }
 
 TEST(NumberPlan, ClassifiesLikeLibphonenumber) {

@@ -54,6 +54,10 @@ test('failures exit 1 with the reason', { timeout: 30000 }, () => {
     r = run(['admin', 'list-keys', '--data', dir, '--config', bad]);
     assert.notEqual(r.code, 0);
     assert.match(r.err, /bad\.toml:2: 'http.max_body_bytes' must be an integer, not a string/);
+    writeFileSync(bad, 'region = "XX"\n');
+    r = run(['admin', 'list-keys', '--data', dir, '--config', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /bad\.toml:1: 'XX' is not a region of the numbering plan/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

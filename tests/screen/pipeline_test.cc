@@ -112,8 +112,16 @@ TEST_F(PipelineTest, InvalidCallerIsBlockedWith608AndExplained) {
   EXPECT_EQ(v.rule_name(), "invalid-caller");
   EXPECT_EQ(v.Explain(), "rule invalid-caller: caller.present=true caller.valid=false");
   EXPECT_EQ(v.Label(Lang::kZh), "主叫号码无效");
-  // Anonymous callers are not invalid ones.
+  // Anonymous callers are not invalid ones...
   EXPECT_EQ(Screen(*p, "anonymous", "+8613900139000").action, Action::kAllow);
+  EXPECT_EQ(Screen(*p, "Unknown", "+8613900139000").action, Action::kAllow);
+  EXPECT_EQ(Screen(*p, "", "+8613900139000").action, Action::kAllow);
+  // ...but a caller that names no number is not withholding one.
+  for (std::string_view caller : {"+12", "alice", "8"}) {
+    Verdict x = Screen(*p, caller, "+8613900139000");
+    EXPECT_EQ(x.action, Action::kBlock) << caller;
+    EXPECT_EQ(x.rule_name(), "invalid-caller") << caller;
+  }
 }
 
 TEST_F(PipelineTest, EmergencyCallsAreNeverScreened) {
@@ -140,6 +148,53 @@ TEST_F(PipelineTest, EmergencyCallsAreNeverScreened) {
   EXPECT_TRUE(Screen(*p, "+442070313000", "110", events::Direction::kTerminating, true).emergency);
   EXPECT_FALSE(Screen(*p, "+8613800138000", "1100").emergency);
   EXPECT_FALSE(Screen(*p, "+8613800138000", "+1110").emergency);
+}
+
+TEST_F(PipelineTest, ShortCodeCallBacksOnlyWhereEmergencyServicesCallFrom) {
+  {
+    auto p = Make();
+    fake_->one_ring_caller = true;  // any screened call would be blocked
+    // A subscriber's own call "from 110" is spoofed: screened.
+    EXPECT_FALSE(Screen(*p, "110", "+8613900139000", events::Direction::kOriginating).emergency);
+    // Calls to 110 are emergency calls in either direction.
+    EXPECT_TRUE(Screen(*p, "+8613800138000", "110", events::Direction::kOriginating).emergency);
+  }
+  PipelineOptions options;
+  options.emergency_trunks = {"psap-trunk"};
+  auto p = Make(std::move(options));
+  fake_->one_ring_caller = true;
+  CallAttempt a;
+  a.caller = "110";
+  a.callee = "+8613900139000";
+  a.trunk = "trunk-7";  // a domestic trunk, but not the emergency services' one
+  Verdict v;
+  p->Screen(a, v);
+  EXPECT_FALSE(v.emergency);
+  EXPECT_EQ(v.action, Action::kBlock);
+  a.trunk = "psap-trunk";
+  p->Screen(a, v);
+  EXPECT_TRUE(v.emergency);
+  // A request for an emergency service (urn:service:sos) rather than a number.
+  CallAttempt sos;
+  sos.caller = "+8612345";
+  sos.emergency_service = true;
+  p->Screen(sos, v);
+  EXPECT_TRUE(v.emergency);
+  EXPECT_EQ(v.action, Action::kAllow);
+}
+
+TEST_F(PipelineTest, EmergencyListsReloadWithoutARestart) {
+  auto p = Make();
+  fake_->one_ring_caller = true;
+  EXPECT_FALSE(Screen(*p, "+8613800138000", "999").emergency);
+  EXPECT_FALSE(Screen(*p, "+8613912345678", "+8613900139000").emergency);
+  PipelineOptions next;
+  next.emergency_numbers.push_back("999");
+  next.emergency_callers = {8613912345678};
+  p->SetEmergency(next);
+  EXPECT_TRUE(Screen(*p, "+8613800138000", "999").emergency);
+  EXPECT_TRUE(Screen(*p, "+8613912345678", "+8613900139000").emergency);
+  EXPECT_TRUE(Screen(*p, "+8613800138000", "110").emergency);  // the defaults stay
 }
 
 TEST_F(PipelineTest, DomesticNumberOnAnInternationalTrunkIsBlocked) {
@@ -248,9 +303,11 @@ TEST_F(PipelineTest, RecentLogAndActivityForTheLiveView) {
 TEST_F(PipelineTest, NoAllocationPerDecision) {
   auto p = Make();
   sink_.events.reserve(4000);
-  std::vector<CallAttempt> attempts(4);
-  const char* callers[] = {"+8613800138000", "+8612345", "13800138001", "+442070313000"};
-  for (int i = 0; i < 4; ++i) {
+  const char* callers[] = {"+8613800138000", "+8612345",  "13800138001",
+                           "+442070313000",  "anonymous", "110"};
+  constexpr int kKinds = std::size(callers);
+  std::vector<CallAttempt> attempts(kKinds);
+  for (int i = 0; i < kKinds; ++i) {
     attempts[i].caller = callers[i];
     attempts[i].callee = "+8613900139000";
     attempts[i].call_id = "abc";
@@ -263,7 +320,7 @@ TEST_F(PipelineTest, NoAllocationPerDecision) {
     ASSERT_EQ(g_allocations, probe + 1);
   }
   const long before = g_allocations;
-  for (int i = 0; i < 1000; ++i) p->Screen(attempts[i % 4], v);
+  for (int i = 0; i < 1000; ++i) p->Screen(attempts[i % kKinds], v);
   EXPECT_EQ(g_allocations - before, 0);
 }
 

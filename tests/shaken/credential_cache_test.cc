@@ -14,7 +14,6 @@
 
 #include "quell/shaken/pki.h"
 
-
 namespace quell::shaken {
 namespace {
 
@@ -456,6 +455,54 @@ TEST_F(CredentialCacheTest, SingleFlightSharesFailures) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(fetcher_->Calls(kUrl), 1);
   for (const auto& r : results) EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+// With fetch threads, a call waits for a cold certificate at most cold_wait: a
+// slow x5u server costs that call its verification, not the call path a thread.
+TEST_F(CredentialCacheTest, BackgroundFetchBoundsTheColdWait) {
+  CredentialCacheOptions o;
+  o.fetch_threads = 1;
+  o.cold_wait = 50ms;
+  Make(o);
+  fetcher_->Serve(kUrl, chain_);
+  fetcher_->Block();
+  // The fetch is blocked until Unblock: that Get returns at all is the bound.
+  Result<CredentialLookup> cold = Get();
+  ASSERT_FALSE(cold.has_value());
+  EXPECT_EQ(cold.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(cold.error().message().find("not finished within 50 ms"), std::string::npos)
+      << cold.error().message();
+  // The fetch completes in the background and serves the next call from the cache.
+  fetcher_->Unblock();
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  Result<CredentialLookup> warm = Internal("not run");
+  do {
+    std::this_thread::sleep_for(5ms);
+    warm = Get();
+  } while (!warm.has_value() && std::chrono::steady_clock::now() < deadline);
+  ASSERT_TRUE(warm.has_value()) << warm.status().ToString();
+  EXPECT_TRUE(warm->trust.ok()) << warm->trust.ToString();
+  EXPECT_EQ(fetcher_->Calls(kUrl), 1);
+}
+
+TEST_F(CredentialCacheTest, BackgroundFetchQueueIsBounded) {
+  CredentialCacheOptions o;
+  o.fetch_threads = 1;
+  o.cold_wait = 20ms;
+  o.max_queued_fetches = 1;
+  Make(o);
+  fetcher_->Block();
+  EXPECT_FALSE(Get("https://a.example/1.pem").has_value());  // taken by the fetch thread
+  ASSERT_TRUE(fetcher_->WaitForCalls(1));
+  EXPECT_FALSE(Get("https://a.example/2.pem").has_value());  // waits in the queue
+  Result<CredentialLookup> refused = Get("https://a.example/3.pem");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(refused.error().message().find("already waiting"), std::string::npos)
+      << refused.error().message();
+  fetcher_->Unblock();
+  // The refused URL was not fetched and nothing was cached for it.
+  EXPECT_EQ(fetcher_->Calls("https://a.example/3.pem"), 0);
 }
 
 TEST_F(CredentialCacheTest, AThrowingFetcherDoesNotStrandWaiters) {

@@ -12,6 +12,7 @@
 
 #include "quell/screen/numbering_provider.h"
 #include "quell/screen/pipeline.h"
+#include "quell/sip/internal/transaction_cache.h"
 
 namespace quell::sip {
 namespace {
@@ -52,14 +53,29 @@ std::string Simple(std::string_view method, std::string_view branch = "z9hG4bK-1
   return m;
 }
 
+// Stands in for SHAKEN verification: every call gets the same verstat.
+class FixedVerstat final : public screen::SignalProvider {
+ public:
+  explicit FixedVerstat(std::string verstat) : verstat_(std::move(verstat)) {}
+  std::string_view name() const override { return "fixed-verstat"; }
+  void Evaluate(const screen::CallAttempt&, screen::Signals& s) const override {
+    s.SetText(screen::SignalId::kShakenVerstat, verstat_);
+  }
+
+ private:
+  std::string verstat_;
+};
+
 class SipServerTest : public ::testing::Test {
  protected:
   void SetUp() override { Build(screen::Policy::Default()); }
 
-  void Build(std::shared_ptr<const screen::Policy> policy, SipServerOptions options = {}) {
+  void Build(std::shared_ptr<const screen::Policy> policy, SipServerOptions options = {},
+             std::string verstat = "") {
     server_.reset();
     std::vector<std::unique_ptr<screen::SignalProvider>> providers;
     providers.push_back(std::make_unique<screen::NumberingProvider>(plan_));
+    if (!verstat.empty()) providers.push_back(std::make_unique<FixedVerstat>(verstat));
     pipeline_ = std::make_unique<screen::Pipeline>(screen::PipelineOptions{}, plan_, clock_,
                                                    std::move(providers), policy, nullptr);
     options.transport.host = "127.0.0.1";
@@ -117,6 +133,23 @@ TEST_F(SipServerTest, PaiIsTheCallerWhenPresent) {
   EXPECT_THAT(r, StartsWith("SIP/2.0 302 "));
 }
 
+TEST_F(SipServerTest, VerstatGoesOnTheInvitesPaiAndNeverOnAMadeUpOne) {
+  Build(screen::Policy::Default(), {}, "no_validation");
+  // No PAI in the INVITE, nothing verified: From is not made an asserted identity.
+  EXPECT_THAT(Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-v1")),
+              Not(HasSubstr("P-Asserted-Identity")));
+  // The network's PAI carries the verstat.
+  EXPECT_THAT(
+      Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-v2",
+                    "P-Asserted-Identity: <sip:+8613800138000@gw.example.net>\r\n")),
+      HasSubstr("\r\nP-Asserted-Identity: <tel:+8613800138000;verstat=No-TN-Validation>\r\n"));
+  // A number the PASSporT vouched for is asserted even without a PAI.
+  Build(screen::Policy::Default(), {}, "passed");
+  EXPECT_THAT(
+      Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-v3")),
+      HasSubstr("\r\nP-Asserted-Identity: <tel:+8613800138000;verstat=TN-Validation-Passed>\r\n"));
+}
+
 TEST_F(SipServerTest, RetransmissionGetsTheSameAnswerAndCountsOnce) {
   const std::string first = Answer(Invite("+8613800138000", "+8613900139000"));
   const std::string again = Answer(Invite("+8613800138000", "+8613900139000"));
@@ -155,6 +188,9 @@ TEST_F(SipServerTest, MalformedInput) {
   const std::string r = Answer(bad);
   EXPECT_THAT(r, StartsWith("SIP/2.0 400 "));
   EXPECT_THAT(r, HasSubstr("Max-Forwards"));
+  // Like every answer: a To tag and Server.
+  EXPECT_THAT(r, HasSubstr("\r\nTo: <sip:+8613900139000@carrier.example.net>;tag="));
+  EXPECT_THAT(r, HasSubstr("\r\nServer: Quell\r\n"));
   EXPECT_THAT(Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-mf", "", "sip", 0)),
               StartsWith("SIP/2.0 483 Too Many Hops\r\n"));
   EXPECT_THAT(Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-sc", "", "xmpp")),
@@ -185,6 +221,36 @@ action = "block"
   EXPECT_THAT(Answer(Invite("+8613800138000", "110")), StartsWith("SIP/2.0 302 "));
   EXPECT_THAT(Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-e2")),
               StartsWith("SIP/2.0 608 "));
+  // An emergency service URN (RFC 5031) rather than a number.
+  for (std::string_view urn : {"urn:service:sos", "URN:service:sos.police"}) {
+    std::string sos = Invite("+8613800138000", "+8613900139000", "z9hG4bK-sos" + std::string(urn));
+    sos.replace(0, sos.find(" SIP/2.0"), "INVITE " + std::string(urn));
+    const std::string r = Answer(sos);
+    EXPECT_THAT(r, StartsWith("SIP/2.0 302 ")) << urn;
+    EXPECT_THAT(r, HasSubstr("\r\nContact: <" + std::string(urn) + ">\r\n"));
+  }
+  std::string other = Invite("+8613800138000", "+8613900139000", "z9hG4bK-sosx");
+  other.replace(0, other.find(" SIP/2.0"), "INVITE urn:service:sosx");
+  EXPECT_THAT(Answer(other), StartsWith("SIP/2.0 416 "));
+}
+
+TEST(TransactionCacheTest, ConcurrentCopiesOfAnInviteAreScreenedOnce) {
+  using Found = internal::TransactionCache::Found;
+  internal::TransactionCache cache(64, 32000);
+  std::string out;
+  EXPECT_EQ(cache.LookupOrClaim(7, 0, out), Found::kClaimed);
+  EXPECT_EQ(cache.LookupOrClaim(7, 1, out), Found::kInProgress);  // a copy, meanwhile
+  EXPECT_TRUE(cache.Contains(7, 1));
+  cache.Insert(7, 2, "SIP/2.0 302 Moved Temporarily\r\n");
+  EXPECT_EQ(cache.LookupOrClaim(7, 3, out), Found::kHit);
+  EXPECT_EQ(out, "SIP/2.0 302 Moved Temporarily\r\n");
+  // A released claim (the server answered 503) leaves nothing behind.
+  EXPECT_EQ(cache.LookupOrClaim(8, 0, out), Found::kClaimed);
+  cache.Release(8);
+  EXPECT_FALSE(cache.Contains(8, 1));
+  EXPECT_EQ(cache.LookupOrClaim(8, 1, out), Found::kClaimed);
+  // Expired entries are claimed afresh.
+  EXPECT_EQ(cache.LookupOrClaim(7, 40000, out), Found::kClaimed);
 }
 
 TEST_F(SipServerTest, LabelAndDivertRules) {
@@ -240,6 +306,10 @@ TEST_F(SipServerTest, AnswersOverUdpAndTcp) {
   setsockopt(tcp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   addr.sin_port = htons(server_->tcp_port());
   ASSERT_EQ(connect(tcp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  // An RFC 5626 keep-alive: CRLFCRLF ping, CRLF pong.
+  ASSERT_EQ(send(tcp, "\r\n\r\n", 4, 0), 4);
+  ASSERT_EQ(recv(tcp, buf, sizeof(buf), 0), 2);
+  EXPECT_EQ(std::string_view(buf, 2), "\r\n");
   // Two requests in one write: both answered, in order.
   const std::string two =
       Invite("+8612345", "+8613900139000", "z9hG4bK-tcp1") + Simple("OPTIONS", "z9hG4bK-tcp2");

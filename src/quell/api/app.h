@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ struct Services {
   std::chrono::seconds repository_max_age{3600};  // their Cache-Control max-age
   shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
   screen::Pipeline* pipeline = nullptr;           // call screening: /api/v1/screen
+  // The organisation whose signer signs originating calls ([screen] signing_org);
+  // only its keys (and admins) may screen originating calls. Empty: none.
+  std::optional<int64_t> screen_signing_org;
   // Re-reads the screening policy from quell.toml (POST /api/v1/screen/policy/reload);
   // an error leaves the current policy in force. Null: not reloadable.
   std::function<Status()> reload_screen_policy;

@@ -134,6 +134,22 @@ Result<CallInput> ReadCall(const Json& j, const std::string& where) {
   return c;
 }
 
+// An originating call is signed with the signing organisation's certificate:
+// a caller that asks for it must be that organisation (or an admin), or any
+// carrier's key could have Quell attest its calls.
+Status CheckMaySign(const Context& ctx, const CallInput& c) {
+  if (c.direction != events::Direction::kOriginating || !ctx.services.screen_signing_org) {
+    return Status::Ok();
+  }
+  if (ctx.principal && (ctx.principal->role == Role::kAdmin ||
+                        ctx.principal->org_id == ctx.services.screen_signing_org)) {
+    return Status::Ok();
+  }
+  return PermissionDenied(
+      "originating calls are signed for the carrier that runs this screening service; this key "
+      "belongs to another organisation (send terminating calls)");
+}
+
 void ScreenOne(screen::Pipeline& p, CallInput& c, screen::Verdict& v) {
   c.identity_views.assign(c.identities.begin(), c.identities.end());
   screen::CallAttempt a;
@@ -165,6 +181,7 @@ Status Screen(Context& ctx) {
     for (std::size_t i = 0; i < calls->size(); ++i) {
       QUELL_ASSIGN_OR_RETURN(CallInput c,
                              ReadCall((*calls)[i], "calls[" + std::to_string(i) + "]"));
+      QUELL_RETURN_IF_ERROR(CheckMaySign(ctx, c));
       inputs.push_back(std::move(c));
     }
     Json verdicts = Json::array();
@@ -176,6 +193,7 @@ Status Screen(Context& ctx) {
     return Status::Ok();
   }
   QUELL_ASSIGN_OR_RETURN(CallInput c, ReadCall(body, "call"));
+  QUELL_RETURN_IF_ERROR(CheckMaySign(ctx, c));
   ScreenOne(*p, c, v);
   WriteJson(ctx, 200, VerdictJson(v));
   return Status::Ok();

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "quell/cli/shaken_config.h"
+#include "quell/core/phone_number.h"
 #include "quell/notify/notify.h"
 
 namespace quell::cli {
@@ -19,7 +20,7 @@ namespace {
 
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
-    "region",   "data_dir", "http.*",   "sip.*",     "store.*",
+    "region",   "data_dir", "http.*",   "sip.*",    "store.*",
     "access.*", "notify.*", "shaken.*", "screen.*", "log.level",
 };
 
@@ -34,6 +35,11 @@ Result<Environment> LoadEnvironment(const CommonFlags& flags) {
   }
   QUELL_RETURN_IF_ERROR(env.config.CheckKnownKeys(kTopLevelKeys));
   QUELL_ASSIGN_OR_RETURN(env.region, env.config.GetString("region", "CN"));
+  if (!PhoneNumber::IsKnownRegion(env.region)) {
+    return InvalidArgument(
+        env.config.Where("region") + ": '" + env.region +
+        "' is not a region of the numbering plan (ISO 3166 alpha-2, e.g. \"CN\")");
+  }
   QUELL_ASSIGN_OR_RETURN(std::string dir, env.config.GetString("data_dir", "./var"));
   env.data_dir = flags.data_dir.empty() ? dir : flags.data_dir;
   std::error_code ec;
@@ -158,7 +164,6 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   if (access_log) o.access_log_path = env.data_dir + "/access.log";
   return o;
 }
-
 
 Result<Opened> Open(const CommonFlags& flags) {
   Opened o;

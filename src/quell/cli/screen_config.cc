@@ -1,5 +1,7 @@
 #include "quell/cli/screen_config.h"
 
+#include <spdlog/spdlog.h>
+
 #include "quell/access/access.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/core/number_plan.h"
@@ -39,8 +41,9 @@ Result<ScreenConfig> ScreenConfigFrom(const Config& config) {
   ScreenConfig c;
   QUELL_ASSIGN_OR_RETURN(c.region, config.GetString("region", "CN"));
   QUELL_ASSIGN_OR_RETURN(Config s, config.GetTable("screen"));
-  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys(
-      {"emergency_numbers", "emergency_callers", "do_not_originate_file", "signing_org", "rule"}));
+  QUELL_RETURN_IF_ERROR(
+      s.CheckKnownKeys({"emergency_numbers", "emergency_callers", "emergency_trunks",
+                        "do_not_originate_file", "signing_org", "rule"}));
   QUELL_ASSIGN_OR_RETURN(auto extra, s.GetStringList("emergency_numbers"));
   for (const std::string& e : extra) {
     const bool digits =
@@ -57,6 +60,7 @@ Result<ScreenConfig> ScreenConfigFrom(const Config& config) {
     if (!n) return InvalidArgument(s.Where("emergency_callers") + ": " + n.error().message());
     c.pipeline->emergency_callers.push_back(n->compact());
   }
+  QUELL_ASSIGN_OR_RETURN(c.pipeline->emergency_trunks, s.GetStringList("emergency_trunks"));
   QUELL_ASSIGN_OR_RETURN(c.do_not_originate_file, s.GetString("do_not_originate_file", ""));
   QUELL_ASSIGN_OR_RETURN(c.signing_org, s.GetString("signing_org", ""));
   QUELL_ASSIGN_OR_RETURN(c.policy, screen::Policy::FromConfig(s));
@@ -80,6 +84,7 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
       return org.status().WithContext("[screen] signing_org '" + config.signing_org + "'");
     }
     org_id = std::to_string(org->id);
+    out.signing_org_id = org->id;
   }
   std::vector<std::unique_ptr<screen::SignalProvider>> providers;
   auto numbering = std::make_unique<screen::NumberingProvider>(*out.plan, std::move(dno));
@@ -91,6 +96,8 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
   }
   out.pipeline = std::make_unique<screen::Pipeline>(*config.pipeline, *out.plan, clock,
                                                     std::move(providers), config.policy, sink);
+  out.region = config.region;
+  out.signing_org = config.signing_org;
   return out;
 }
 
@@ -102,6 +109,13 @@ Status ReloadScreen(const ScreenConfig& config, ScreenServices& services) {
   }
   services.numbering->SetDoNotOriginate(std::move(dno));
   services.pipeline->SetPolicy(config.policy);
+  services.pipeline->SetEmergency(*config.pipeline);
+  if (config.region != services.region || config.signing_org != services.signing_org) {
+    spdlog::warn(
+        "[screen] region and signing_org take effect after a restart (running with "
+        "region '{}', signing_org '{}')",
+        services.region, services.signing_org);
+  }
   return Status::Ok();
 }
 

@@ -2,7 +2,9 @@
 // and the pipeline `quell serve` builds from it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "quell/core/clock.h"
@@ -55,6 +57,8 @@ struct ScreenServices {
   std::unique_ptr<NumberPlan> plan;
   screen::NumberingProvider* numbering = nullptr;  // owned by the pipeline
   std::unique_ptr<screen::Pipeline> pipeline;
+  std::string region, signing_org;        // as opened: these need a restart to change
+  std::optional<int64_t> signing_org_id;  // signing_org's id, when set
 };
 
 // The pipeline with its providers: numbering (with the do-not-originate list) and
@@ -64,8 +68,9 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
                                   access::Accounts& accounts, Clock& clock,
                                   events::CallEventSink* sink);
 
-// SIGHUP / admin API: swaps in the new policy and do-not-originate list, or
-// leaves both as they are and says why.
+// SIGHUP / admin API: swaps in the new policy, do-not-originate list and
+// emergency numbers, callers and trunks, or leaves them all as they are and says
+// why. A changed region or signing_org is logged as needing a restart.
 Status ReloadScreen(const ScreenConfig& config, ScreenServices& services);
 
 }  // namespace quell::cli

@@ -182,6 +182,7 @@ int Serve(const ServeFlags& flags) {
                                           .repository_max_age = shaken_config->repository_max_age,
                                           .tn_ownership = shaken->tn_ownership.get(),
                                           .pipeline = screening->pipeline.get(),
+                                          .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
       *http_options,

@@ -34,10 +34,10 @@ Result<std::chrono::milliseconds> Millis(const Config& s, std::string_view key,
 }
 
 Status ReadX5u(const Config& x, ShakenConfig& c) {
-  QUELL_RETURN_IF_ERROR(
-      x.CheckKnownKeys({"allow_http", "allow_private_addresses", "allow_any_port", "allow_hosts",
-                        "deny_hosts", "tls_ca_file", "connect_timeout", "timeout", "max_bytes",
-                        "cache_capacity", "default_max_age", "negative_ttl"}));
+  QUELL_RETURN_IF_ERROR(x.CheckKnownKeys(
+      {"allow_http", "allow_private_addresses", "allow_any_port", "allow_hosts", "deny_hosts",
+       "tls_ca_file", "connect_timeout", "timeout", "max_bytes", "cache_capacity",
+       "default_max_age", "negative_ttl", "fetch_threads", "cold_wait", "max_queued_fetches"}));
   QUELL_ASSIGN_OR_RETURN(c.allow_http, x.GetBool("allow_http", c.allow_http));
   QUELL_ASSIGN_OR_RETURN(c.allow_private_addresses,
                          x.GetBool("allow_private_addresses", c.allow_private_addresses));
@@ -54,6 +54,10 @@ Status ReadX5u(const Config& x, ShakenConfig& c) {
                          Seconds(x, "default_max_age", c.default_max_age, std::chrono::seconds(1)));
   QUELL_ASSIGN_OR_RETURN(c.negative_ttl,
                          Seconds(x, "negative_ttl", c.negative_ttl, std::chrono::seconds(1)));
+  QUELL_ASSIGN_OR_RETURN(c.fetch_threads, x.GetInt("fetch_threads", c.fetch_threads, 1, 64));
+  QUELL_ASSIGN_OR_RETURN(c.cold_wait, Millis(x, "cold_wait", c.cold_wait));
+  QUELL_ASSIGN_OR_RETURN(c.max_queued_fetches,
+                         x.GetInt("max_queued_fetches", c.max_queued_fetches, 1, 10'000));
   return Status::Ok();
 }
 
@@ -176,6 +180,9 @@ Result<std::unique_ptr<shaken::Verifier>> OpenVerifier(
   cache_options.capacity = static_cast<std::size_t>(config.cache_capacity);
   cache_options.default_ttl = config.default_max_age;
   cache_options.negative_ttl = config.negative_ttl;
+  cache_options.fetch_threads = static_cast<std::size_t>(config.fetch_threads);
+  cache_options.cold_wait = config.cold_wait;
+  cache_options.max_queued_fetches = static_cast<std::size_t>(config.max_queued_fetches);
   QUELL_ASSIGN_OR_RETURN(*cache,
                          shaken::CredentialCache::Create(cache_options, std::move(fetcher), clock));
   shaken::VerifierOptions options;

@@ -57,6 +57,10 @@ struct ShakenConfig {
   int64_t cache_capacity = 10000;
   std::chrono::seconds default_max_age{24 * 3600};
   std::chrono::seconds negative_ttl{30};
+  // Background fetching: a cold verification waits at most cold_wait.
+  int64_t fetch_threads = 2;
+  std::chrono::milliseconds cold_wait{500};
+  int64_t max_queued_fetches = 16;
   // Signing (STI-AS) and the certificate repository.
   std::vector<SignerEntry> signers;
   bool allow_http_x5u = false;  // signers may name an http:// x5u (tests only)

@@ -103,6 +103,21 @@ NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
   std::string ndd;
   Util().GetNddPrefixForRegion(region, /*strip_non_digits=*/true, &ndd);
   if (ndd.size() < sizeof(ndd_)) std::copy(ndd.begin(), ndd.end(), ndd_);
+  // The region's preferred international dialling prefix ("00" in China, "010"
+  // in Japan, "0011" in Australia, "8~10" in Russia): libphonenumber writes it
+  // before the country code when it formats a foreign number for this region.
+  Proto foreign;
+  if (Util().GetExampleNumber(region == "US" ? "GB" : "US", &foreign)) {
+    std::string dialled;
+    Util().FormatOutOfCountryCallingNumber(foreign, region, &dialled);
+    std::string idd;
+    for (char c : dialled.substr(0, dialled.find(' '))) {
+      if (c >= '0' && c <= '9') idd.push_back(c);
+    }
+    if (dialled.find(' ') != std::string::npos && idd.size() < sizeof(idd_)) {
+      std::copy(idd.begin(), idd.end(), idd_);
+    }
+  }
   const std::size_t n = std::bit_ceil(std::max<std::size_t>(cache_slots, 64));
   mask_ = n - 1;
   slots_ = std::make_unique<std::atomic<uint64_t>[]>(n);
@@ -135,8 +150,9 @@ uint64_t NumberPlan::ToCompact(std::string_view text) const {
   }
   if (n > 0 && !plus) {
     std::string_view d(digits, static_cast<std::size_t>(n));
-    // An international dialling prefix ("00", "011") is the slow path's business.
-    const bool idd = d.starts_with("00") || (home_cc_ == 1 && d.starts_with("011"));
+    // An international dialling prefix ("00", the region's own) is the slow path's business.
+    const std::string_view idd_prefix(idd_);
+    const bool idd = d.starts_with("00") || (!idd_prefix.empty() && d.starts_with(idd_prefix));
     if (!idd) {
       const std::string_view ndd(ndd_);
       std::string_view national = d;
@@ -150,6 +166,9 @@ uint64_t NumberPlan::ToCompact(std::string_view text) const {
       }
       if (v != 0) return v;  // a national number, not valid: the plan says so
     }
+  }
+  if (n == -1 && text.find_first_of("0123456789") == std::string_view::npos) {
+    return 0;  // "anonymous", "unknown": no number to look for
   }
   auto parsed = PhoneNumber::ParsePossible(text, home_region());
   return parsed.has_value() ? parsed->compact() : 0;
@@ -180,9 +199,26 @@ NumberInfo NumberPlan::Classify(uint64_t compact) const {
   const std::size_t index = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
   const uint64_t slot = slots_[index].load(std::memory_order_relaxed);
   if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
-  const NumberInfo info = ClassifySlow(compact);
-  slots_[index].store(Pack(key, info), std::memory_order_relaxed);
-  return info;
+  if (length <= kPrefixDigits) {
+    const NumberInfo info = ClassifySlow(compact);
+    slots_[index].store(Pack(key, info), std::memory_order_relaxed);
+    return info;
+  }
+  // What the block caches is decided by the block, not by the number that
+  // happened to arrive first: its lowest and highest numbers must agree, and
+  // their verdict is kept. So no caller can choose a verdict for its neighbours
+  // (poisoning), and a block whose plan decides on a later digit is not cached.
+  uint64_t scale = 1;
+  for (int i = kPrefixDigits; i < length; ++i) scale *= 10;
+  const uint64_t low = (compact / scale) * scale;
+  const NumberInfo first = ClassifySlow(low);
+  const NumberInfo last = ClassifySlow(low + scale - 1);
+  const auto same = [](const NumberInfo& a, const NumberInfo& b) {
+    return a.valid == b.valid && a.type == b.type && a.Region() == b.Region();
+  };
+  if (!same(first, last)) return ClassifySlow(compact);
+  slots_[index].store(Pack(key, first), std::memory_order_relaxed);
+  return first;
 }
 
 }  // namespace quell

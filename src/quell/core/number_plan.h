@@ -5,10 +5,13 @@
 // libphonenumber costs ~15 µs a number, too slow for every call at set-up. The
 // plan answers from a fixed-size, lock-free cache keyed by the number's length and
 // its first kPrefixDigits E.164 digits: numbering plans assign validity, type and
-// region by prefix and length, so the first number seen of a block is classified
-// by libphonenumber and the rest of the block reuses that verdict. Where a plan
-// decides on a later digit the cache can disagree with libphonenumber; the tests
-// measure the agreement on 100,000 mixed numbers (tests/core/number_plan_test.cc).
+// region by prefix and length, so when a block's lowest and highest numbers get
+// the same verdict from libphonenumber the block caches it, and the rest of the
+// block reuses it (what is cached depends on the block only, never on which
+// number came first: no caller can poison a verdict for its neighbours). Where a
+// plan decides on a later digit inside such a block the cache can disagree with
+// libphonenumber; the tests measure the agreement on 100,000 mixed numbers
+// (tests/core/number_plan_test.cc).
 //
 // Thread-safe: all member functions may be called from any thread at once; the
 // cache is a table of atomics (a slot lost to a race is simply recomputed).
@@ -64,6 +67,7 @@ class NumberPlan {
   int home_cc_ = 0;
   char home_cc_text_[4] = {};
   char ndd_[4] = {};  // national (trunk) prefix digits, e.g. "0"; empty if none
+  char idd_[6] = {};  // preferred international prefix digits, e.g. "00"; empty if unknown
   std::size_t mask_;
   std::unique_ptr<std::atomic<uint64_t>[]> slots_;
 };

@@ -187,6 +187,10 @@ NumberType PhoneNumber::Type() const {
   return internal::NumberTypeOf(Util().GetNumberType(ProtoOf(compact_)));
 }
 
+bool PhoneNumber::IsKnownRegion(std::string_view region) {
+  return region.size() == 2 && Util().GetCountryCodeForRegion(std::string(region)) != 0;
+}
+
 std::string PhoneNumber::Region() const {
   std::string region = "ZZ";
   if (!empty()) Util().GetRegionCodeForNumber(ProtoOf(compact_), &region);

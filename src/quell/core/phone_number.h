@@ -58,6 +58,9 @@ class PhoneNumber {
   static Result<PhoneNumber> ParsePossible(std::string_view input,
                                            std::string_view default_region = "CN");
 
+  // True for an ISO 3166 alpha-2 region the numbering metadata knows ("CN").
+  static bool IsKnownRegion(std::string_view region);
+
   // From the compact form, as read back from the store or an index. No checks
   // beyond 0 < compact < 10^15.
   static Result<PhoneNumber> FromCompact(uint64_t compact);

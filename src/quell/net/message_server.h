@@ -92,7 +92,8 @@ struct Frame {
   enum Kind {
     kNeedMore,  // no complete message yet: read more (`length` unused)
     kMessage,   // the first `length` bytes are one message: pass them to the handler
-    kSkip,      // discard the first `length` bytes (e.g. keep-alive CRLFs) and look again
+    kSkip,      // discard the first `length` bytes (e.g. keep-alive CRLFs), send `reply`
+                // if it is not empty (a keep-alive's pong), and look again
     kError,     // the stream cannot be framed: close the connection
   };
   Kind kind = kNeedMore;
@@ -100,11 +101,15 @@ struct Frame {
   // kError: why, for the server's log ("Content-Length is not a number"). Must
   // stay valid after the framer returns (a string literal, say).
   std::string_view reason;
+  // kSkip: bytes to send back (RFC 5626's CRLF pong); same lifetime rule.
+  std::string_view reply;
 
-  static Frame NeedMore() { return {kNeedMore, 0, {}}; }
-  static Frame Message(std::size_t length) { return {kMessage, length, {}}; }
-  static Frame Skip(std::size_t length) { return {kSkip, length, {}}; }
-  static Frame Error(std::string_view reason) { return {kError, 0, reason}; }
+  static Frame NeedMore() { return {kNeedMore, 0, {}, {}}; }
+  static Frame Message(std::size_t length) { return {kMessage, length, {}, {}}; }
+  static Frame Skip(std::size_t length, std::string_view reply = {}) {
+    return {kSkip, length, {}, reply};
+  }
+  static Frame Error(std::string_view reason) { return {kError, 0, reason, {}}; }
 };
 
 // Frames a TCP byte stream. Called with every byte buffered on a connection and

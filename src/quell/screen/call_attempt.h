@@ -22,7 +22,10 @@ struct CallAttempt {
   std::string_view trunk;  // ingress trunk / peer carrier, for events and policy
   bool international_trunk = false;
   std::string_view customer_id;  // originating calls: the authenticated customer (signing)
-  int64_t time_us = 0;           // 0: the pipeline's clock
+  // The request named an emergency service rather than a number (a SIP
+  // Request-URI urn:service:sos, RFC 5031): never screened.
+  bool emergency_service = false;
+  int64_t time_us = 0;  // 0: the pipeline's clock
 };
 
 }  // namespace quell::screen

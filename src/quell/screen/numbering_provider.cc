@@ -6,10 +6,21 @@
 namespace quell::screen {
 namespace {
 
-int CountDigits(std::string_view s) {
-  int n = 0;
-  for (char c : s) n += (c >= '0' && c <= '9') ? 1 : 0;
-  return n;
+// Callers that withhold their number (RFC 3323 "anonymous", and what switches
+// write for it): no number at all, rather than an invalid one.
+bool Withheld(std::string_view user) {
+  if (user.empty()) return true;
+  for (std::string_view w :
+       {"anonymous", "unknown", "unavailable", "restricted", "private", "withheld"}) {
+    if (user.size() != w.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < w.size() && same; ++i) {
+      const char c = user[i] >= 'A' && user[i] <= 'Z' ? static_cast<char>(user[i] + 32) : user[i];
+      same = c == w[i];
+    }
+    if (same) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -52,8 +63,9 @@ void NumberingProvider::SetDoNotOriginate(NumberSet numbers) {
 std::size_t NumberingProvider::do_not_originate_size() const { return dno_.load()->size(); }
 
 void NumberingProvider::Evaluate(const CallAttempt& attempt, Signals& s) const {
-  // Anonymous callers ("anonymous", an empty user) carry no number at all.
-  const bool present = s.caller != 0 || CountDigits(attempt.caller) >= 3;
+  // Anonymous callers ("anonymous", an empty user) carry no number at all; any
+  // other caller that is not a number ("+12", "alice") is present and invalid.
+  const bool present = s.caller != 0 || !Withheld(attempt.caller);
   s.SetBool(SignalId::kCallerPresent, present);
   if (present) {
     const NumberInfo info = plan_.Classify(s.caller);

@@ -101,8 +101,9 @@ void ExplainInto(const Verdict& v, events::InlineString<N>& out) {
 Pipeline::Pipeline(PipelineOptions options, const NumberPlan& plan, Clock& clock,
                    std::vector<std::unique_ptr<SignalProvider>> providers,
                    std::shared_ptr<const Policy> policy, events::CallEventSink* sink)
-    : options_(std::move(options)),
+    : emergency_list_(MakeEmergency(options)),
       plan_(plan),
+      home_cc_(std::to_string(plan.home_country_code())),
       clock_(clock),
       providers_(std::move(providers)),
       policy_(policy ? std::move(policy) : Policy::Default()),
@@ -110,8 +111,20 @@ Pipeline::Pipeline(PipelineOptions options, const NumberPlan& plan, Clock& clock
       decisions_(DecisionCounters()),
       emergency_(metrics::GetCounter("quell_screen_emergency_total",
                                      "Emergency calls and call-backs passed unscreened", {})) {
-  std::sort(options_.emergency_callers.begin(), options_.emergency_callers.end());
-  ring_.resize(std::max<std::size_t>(options_.recent_capacity, 1));
+  ring_.resize(std::max<std::size_t>(options.recent_capacity, 1));
+}
+
+std::shared_ptr<const Pipeline::Emergency> Pipeline::MakeEmergency(const PipelineOptions& options) {
+  auto e = std::make_shared<Emergency>();
+  e->numbers = options.emergency_numbers;
+  e->callers = options.emergency_callers;
+  std::sort(e->callers.begin(), e->callers.end());
+  e->trunks = options.emergency_trunks;
+  return e;
+}
+
+void Pipeline::SetEmergency(const PipelineOptions& options) {
+  emergency_list_.store(MakeEmergency(options));
 }
 
 Pipeline::~Pipeline() = default;
@@ -126,25 +139,36 @@ std::vector<std::string_view> Pipeline::provider_names() const {
   return names;
 }
 
-bool Pipeline::IsEmergency(const CallAttempt& attempt, uint64_t caller) const {
+bool Pipeline::IsEmergency(const Emergency& list, std::string_view home_cc,
+                           const CallAttempt& attempt, uint64_t caller) {
+  if (attempt.emergency_service) return true;
   char buf[24];
   const std::string_view callee = Digits(attempt.callee, buf);
   char buf2[24];
   const std::string_view from = Digits(attempt.caller, buf2);
-  const std::string cc = std::to_string(plan_.home_country_code());
-  // A short code as the caller is an emergency service calling back — unless the
-  // call came from abroad, where "110" can only be spoofed (impersonating the
-  // police is a classic fraud): such calls are screened like any other.
-  const bool callback_possible = !attempt.international_trunk;
-  for (const std::string& e : options_.emergency_numbers) {
-    if (callee == e || (callback_possible && from == e)) return true;
+  const std::string_view cc = home_cc;
+  // A short code as the caller is an emergency service calling back — on a
+  // trunk such call-backs use. From abroad "110" can only be spoofed
+  // (impersonating the police is a classic fraud), and a subscriber's own call
+  // never comes from one: such calls are screened like any other.
+  const bool terminating = attempt.direction == events::Direction::kTerminating;
+  bool callback_trunk = false;
+  if (terminating) {
+    if (list.trunks.empty()) {
+      callback_trunk = !attempt.international_trunk;
+    } else {
+      for (const std::string& t : list.trunks) callback_trunk |= t == attempt.trunk;
+    }
+  }
+  for (const std::string& e : list.numbers) {
+    if (callee == e || (callback_trunk && from == e)) return true;
     // "+86 110" and "86110": the same short code with the country code before it.
     if (callee.size() == cc.size() + e.size() && callee.starts_with(cc) && callee.ends_with(e)) {
       return true;
     }
   }
-  return caller != 0 && std::binary_search(options_.emergency_callers.begin(),
-                                           options_.emergency_callers.end(), caller);
+  return terminating && caller != 0 &&
+         std::binary_search(list.callers.begin(), list.callers.end(), caller);
 }
 
 void Pipeline::Screen(const CallAttempt& attempt, Verdict& verdict) const {
@@ -163,7 +187,7 @@ void Pipeline::Screen(const CallAttempt& attempt, Verdict& verdict) const {
   s.caller = attempt.caller.empty() ? 0 : plan_.ToCompact(attempt.caller);
   s.callee = attempt.callee.empty() ? 0 : plan_.ToCompact(attempt.callee);
 
-  if (IsEmergency(attempt, s.caller)) {
+  if (IsEmergency(*emergency_list_.load(), home_cc_, attempt, s.caller)) {
     verdict.emergency = true;
     verdict.policy.reset();
     emergency_.Inc();
@@ -234,12 +258,22 @@ void Pipeline::Record(const CallAttempt& attempt, const Verdict& verdict) const 
 
 std::vector<RecentVerdict> Pipeline::Recent(std::size_t limit, uint64_t number,
                                             std::optional<Action> action) const {
+  // Copy the matching entries under the lock (plain bytes), build the strings
+  // after it: the screening threads wait on this lock.
+  std::vector<Entry> picked;
+  picked.reserve(std::min(limit, ring_.size()));
+  {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = 0; i < filled_ && picked.size() < limit; ++i) {
+      const Entry& e = ring_[(next_ + ring_.size() - 1 - i) % ring_.size()];
+      if (number != 0 && e.caller != number && e.callee != number) continue;
+      if (action && e.action != *action) continue;
+      picked.push_back(e);
+    }
+  }
   std::vector<RecentVerdict> out;
-  std::lock_guard lock(mu_);
-  for (std::size_t i = 0; i < filled_ && out.size() < limit; ++i) {
-    const Entry& e = ring_[(next_ + ring_.size() - 1 - i) % ring_.size()];
-    if (number != 0 && e.caller != number && e.callee != number) continue;
-    if (action && e.action != *action) continue;
+  out.reserve(picked.size());
+  for (const Entry& e : picked) {
     RecentVerdict r;
     r.time_us = e.time_us;
     r.caller = e.caller;

@@ -5,9 +5,12 @@
 //
 // Calls to emergency numbers (110, 112, 119, 120, 122 and any configured) and
 // call-backs from them are allowed before anything else runs: no provider is
-// asked, no rule applies, nothing delays them. A call-back is a call from a
-// configured emergency caller number, or from a short code on a domestic trunk
-// (a "110" arriving on an international trunk is spoofed and is screened).
+// asked, no rule applies, nothing delays them. A call-back is a terminating call
+// from a configured emergency caller number, or from a short code as caller on a
+// trunk emergency services use: one listed in `emergency_trunks`, or — when that
+// list is empty — any domestic trunk. A "110" arriving on an international trunk,
+// or as the caller of a subscriber's own (originating) call, is spoofed and is
+// screened like any other call.
 //
 //   Pipeline pipeline(options, plan, clock, std::move(providers), Policy::Default(), &sink);
 //   thread_local Verdict verdict;
@@ -43,6 +46,9 @@ struct PipelineOptions {
   std::vector<std::string> emergency_numbers = {"110", "112", "119", "120", "122"};
   // Numbers emergency services call back from (compact E.164), never screened.
   std::vector<uint64_t> emergency_callers;
+  // Trunks (as CallAttempt::trunk names them) on which a short code as the
+  // caller is an emergency call-back. Empty: any domestic trunk.
+  std::vector<std::string> emergency_trunks;
   std::size_t recent_capacity = 4096;  // verdicts kept for the live view
 };
 
@@ -78,6 +84,9 @@ class Pipeline {
   void Screen(const CallAttempt& attempt, Verdict& verdict) const;
 
   void SetPolicy(std::shared_ptr<const Policy> policy);
+  // Swaps in the emergency numbers, callers and trunks of `options` (the rest of
+  // it is fixed at construction), atomically like SetPolicy.
+  void SetEmergency(const PipelineOptions& options);
   std::shared_ptr<const Policy> policy() const { return policy_.load(); }
   const NumberPlan& plan() const { return plan_; }
 
@@ -91,11 +100,20 @@ class Pipeline {
   std::vector<std::string_view> provider_names() const;
 
  private:
-  bool IsEmergency(const CallAttempt& attempt, uint64_t caller) const;
+  struct Emergency {
+    std::vector<std::string> numbers;
+    std::vector<uint64_t> callers;  // sorted
+    std::vector<std::string> trunks;
+  };
+  static std::shared_ptr<const Emergency> MakeEmergency(const PipelineOptions& options);
+
+  static bool IsEmergency(const Emergency& e, std::string_view home_cc, const CallAttempt& attempt,
+                          uint64_t caller);
   void Record(const CallAttempt& attempt, const Verdict& verdict) const;
 
-  PipelineOptions options_;
+  std::atomic<std::shared_ptr<const Emergency>> emergency_list_;
   const NumberPlan& plan_;
+  std::string home_cc_;  // the plan's country code, as digits
   Clock& clock_;
   std::vector<std::unique_ptr<SignalProvider>> providers_;
   std::atomic<std::shared_ptr<const Policy>> policy_;

@@ -477,7 +477,7 @@ void ExpandLabel(std::string_view label, const Signals& signals, Lang lang, std:
           out.append(v.text);
         }
       } else {
-        out.append(signals.Format(*id));
+        signals.AppendFormat(*id, out);
       }
     }
     pos = close + 1;

@@ -48,6 +48,15 @@ void ShakenProvider::Evaluate(const CallAttempt& attempt, Signals& s) const {
     return;
   }
   if (verifier_ == nullptr) return;
+  if (attempt.identities.empty()) {
+    // Most calls carry no PASSporT: their verdict needs no verifier (and no
+    // allocation): no validation, as the verifier would say (ATIS-1000074 §5.3.1).
+    s.SetText(SignalId::kShakenVerstat, "no_validation");
+    s.SetNumber(SignalId::kShakenCode, 428);
+    s.shaken_detail.assign("no Identity header in the request");
+    verifier_->CountUnsigned();
+    return;
+  }
   const shaken::CheckResult r = verifier_->Verify(
       attempt.identities, TnOf(s.caller, attempt.caller), TnOf(s.callee, attempt.callee));
   switch (r.verstat) {

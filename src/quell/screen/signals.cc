@@ -1,5 +1,6 @@
 #include "quell/screen/signals.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace quell::screen {
@@ -14,7 +15,7 @@ constexpr SignalInfo kSignals[] = {
     {S::kCallInternationalTrunk, "call.international_trunk", T::kBool, "pipeline",
      "the call arrived on a trunk configured as international"},
     {S::kCallerPresent, "caller.present", T::kBool, "numbering",
-     "the call carries a calling number that parses"},
+     "the call names a caller (not withheld: \"anonymous\", \"unknown\", empty)"},
     {S::kCallerValid, "caller.valid", T::kBool, "numbering",
      "the calling number is valid in the numbering plan"},
     {S::kCallerType, "caller.type", T::kText, "numbering",
@@ -77,22 +78,36 @@ std::optional<SignalId> ParseSignal(std::string_view name) {
 }
 
 std::string Signals::Format(SignalId id) const {
+  std::string s;
+  AppendFormat(id, s);
+  return s;
+}
+
+void Signals::AppendFormat(SignalId id, std::string& out) const {
   const SignalValue& v = Get(id);
-  if (!v.present) return "";
+  if (!v.present) return;
   switch (InfoOf(id).type) {
     case SignalType::kBool:
-      return v.number != 0 ? "true" : "false";
+      out.append(v.number != 0 ? "true" : "false");
+      return;
     case SignalType::kText:
-      return std::string(v.text);
+      out.append(v.text);
+      return;
     case SignalType::kNumber:
       break;
   }
+  char buf[64];
+  std::to_chars_result r{};
   if (v.number == std::floor(v.number) && std::abs(v.number) < 1e15) {
-    return std::to_string(static_cast<int64_t>(v.number));
+    r = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v.number));
+  } else {
+    r = std::to_chars(buf, buf + sizeof(buf), v.number, std::chars_format::fixed, 6);
+    if (r.ec == std::errc()) {
+      while (r.ptr > buf + 1 && r.ptr[-1] == '0') --r.ptr;
+      if (r.ptr[-1] == '.') --r.ptr;
+    }
   }
-  std::string s = std::to_string(v.number);
-  while (s.size() > 1 && s.back() == '0') s.pop_back();
-  return s;
+  if (r.ec == std::errc()) out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
 }  // namespace quell::screen

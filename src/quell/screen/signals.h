@@ -95,6 +95,8 @@ class Signals {
 
   // The value as text for explanations: "true", "608", "CN", "".
   std::string Format(SignalId id) const;
+  // Format's text appended to `out` (no allocation beyond out's own growth).
+  void AppendFormat(SignalId id, std::string& out) const;
 
   // Compact E.164 of the caller and callee (0 = none / not a number).
   uint64_t caller = 0;

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -84,6 +86,55 @@ Status VerifiedCredential::CheckValidAt(int64_t at) const {
 
 namespace {
 
+// A few threads that run fetches, with a bounded queue.
+class FetchPool {
+ public:
+  FetchPool(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  }
+  ~FetchPool() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      queue_.clear();  // nobody waits for them any more: the cache is going away
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  // False (and `task` not run) when max_queued tasks already wait.
+  bool Submit(std::function<void()> task) {
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.size() >= max_queued_) return false;
+      queue_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return true;
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      task();
+    }
+  }
+
+  const std::size_t max_queued_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;  // guarded by mu_
+  bool stop_ = false;                        // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
 class CredentialCacheImpl final : public CredentialCache {
   struct Entry {
     std::string url;
@@ -118,6 +169,9 @@ class CredentialCacheImpl final : public CredentialCache {
                       Clock& clock)
       : options_(options), fetcher_(std::move(fetcher)), clock_(clock) {
     map_.reserve(std::min<std::size_t>(options_.capacity, 1 << 16));
+    if (options_.fetch_threads > 0) {
+      pool_ = std::make_unique<FetchPool>(options_.fetch_threads, options_.max_queued_fetches);
+    }
   }
 
   Result<CredentialLookup> Get(std::string_view url,
@@ -275,10 +329,28 @@ class CredentialCacheImpl final : public CredentialCache {
       }
     }
     misses_.fetch_add(1, std::memory_order_relaxed);
-    if (leader) return Lead(url, trust, *flight);
+    if (leader) {
+      if (!pool_) return Lead(url, trust, *flight);
+      auto task = [this, u = std::string(url), trust, flight] { (void)Lead(u, trust, *flight); };
+      if (!pool_->Submit(std::move(task))) {
+        Status busy = Unavailable(Prefix(url) +
+                                  "not fetched: " + std::to_string(options_.max_queued_fetches) +
+                                  " certificate fetches are already waiting");
+        Abandon(url, *flight, busy);
+        return Result<CredentialLookup>(std::move(busy));
+      }
+    }
 
     std::unique_lock wait(flight->mu);
-    flight->cv.wait(wait, [&] { return flight->done; });
+    if (pool_) {
+      if (!flight->cv.wait_for(wait, options_.cold_wait, [&] { return flight->done; })) {
+        return Result<CredentialLookup>(Unavailable(
+            Prefix(url) + "certificate fetch not finished within " +
+            std::to_string(options_.cold_wait.count()) + " ms (later calls use its result)"));
+      }
+    } else {
+      flight->cv.wait(wait, [&] { return flight->done; });
+    }
     if (!flight->result) return Result<CredentialLookup>(flight->result.error());
     std::shared_ptr<const VerifiedCredential> cred = *flight->result;
     Status memo =
@@ -330,6 +402,20 @@ class CredentialCacheImpl final : public CredentialCache {
     flight.cv.notify_all();
     if (!cred) return cred.error();
     return CredentialLookup{*cred, Usable(**cred, memo, now), false};
+  }
+
+  // Ends a flight that will not fetch: its waiters get `why`; nothing is cached.
+  void Abandon(std::string_view url, Flight& flight, const Status& why) {
+    {
+      std::unique_lock lock(mu_);
+      if (auto it = flights_.find(url); it != flights_.end()) flights_.erase(it);
+    }
+    {
+      std::lock_guard lock(flight.mu);
+      flight.result = why;
+      flight.done = true;
+    }
+    flight.cv.notify_all();
   }
 
   // The fetcher is injected: an exception from it must not leave the callers
@@ -421,6 +507,8 @@ class CredentialCacheImpl final : public CredentialCache {
   std::atomic<uint64_t> evictions_{0};
   std::atomic<uint64_t> trust_verifications_{0};
   std::atomic<uint64_t> preloads_{0};
+  // Last: destroyed (its threads joined) before anything a fetch touches.
+  std::unique_ptr<FetchPool> pool_;
 };
 
 }  // namespace
@@ -436,6 +524,11 @@ Result<std::unique_ptr<CredentialCache>> CredentialCache::Create(
   }
   if (options.min_ttl > options.max_ttl) {
     return InvalidArgument("credential cache: min_ttl is greater than max_ttl");
+  }
+  if (options.fetch_threads > 0 &&
+      (options.cold_wait.count() <= 0 || options.max_queued_fetches == 0)) {
+    return InvalidArgument(
+        "credential cache: with fetch threads, cold_wait and max_queued_fetches must be positive");
   }
   return std::unique_ptr<CredentialCache>(
       new CredentialCacheImpl(options, std::move(fetcher), clock));

@@ -38,8 +38,16 @@
 // Single flight: concurrent Get()s of a URL that is not cached cause one fetch;
 // the other callers wait for its result (bounded by the fetcher's timeouts).
 //
-// Thread-safe: every method may be called from any thread at once. A cold Get
-// blocks its caller for the fetch.
+// Who fetches: with fetch_threads == 0, the caller of a cold Get, which blocks
+// for the fetch (up to the fetcher's total timeout). With fetch_threads > 0 (what
+// the server uses), background threads fetch and a cold Get waits at most
+// cold_wait: a caller steering verification to slow or dead x5u URLs cannot hold
+// the call path's threads for seconds. A fetch not done by then answers that call
+// Unavailable (436 for the call), completes in the background and serves later
+// calls from the cache; when max_queued_fetches URLs already wait for a fetch
+// thread, a cold Get answers Unavailable at once.
+//
+// Thread-safe: every method may be called from any thread at once.
 #pragma once
 
 #include <chrono>
@@ -99,6 +107,12 @@ struct CredentialCacheOptions {
   // Recompute a memoised trust result at least this often, even with the same
   // TrustStore.
   Duration trust_recheck = std::chrono::hours(1);
+  // Background fetching (see the top of this file): 0 fetches on the caller's
+  // thread; otherwise this many fetch threads, a cold Get waiting at most
+  // cold_wait (real time), and at most max_queued_fetches URLs waiting.
+  std::size_t fetch_threads = 0;
+  std::chrono::milliseconds cold_wait{500};
+  std::size_t max_queued_fetches = 16;
 };
 
 // Counters since Create, for /metrics. Monotonic except `entries`.

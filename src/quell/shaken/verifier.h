@@ -53,6 +53,9 @@ class Verifier {
   // numbers. No values: 428 / No-TN-Validation (see PassportChecker::CheckMissing).
   CheckResult Verify(std::span<const std::string_view> identity_values, std::string_view from_tn,
                      std::string_view to_tn);
+  // Counts a call that carried no Identity header (what Verify would answer
+  // with 428), for callers that skip Verify on such calls.
+  void CountUnsigned();
 
   void SetTrustStore(std::shared_ptr<const TrustStore> trust);
   std::shared_ptr<const TrustStore> trust_store() const;

@@ -63,6 +63,15 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// "urn:service:sos" and its sub-services ("urn:service:sos.police"), any case.
+bool IsSosUrn(std::string_view uri) {
+  constexpr std::string_view kSos = "urn:service:sos";
+  if (uri.size() < kSos.size() || !EqualsIgnoreCase(uri.substr(0, kSos.size()), kSos)) {
+    return false;
+  }
+  return uri.size() == kSos.size() || uri[kSos.size()] == '.';
+}
+
 // The calling number: the first P-Asserted-Identity (the network's assertion),
 // else the From URI's user part.
 std::string_view CallerOf(const Message& m) {
@@ -171,7 +180,8 @@ class SipServerImpl final : public SipServer {
         [max = options_.transport.max_message_bytes](std::string_view buffered) {
           auto frame = FrameMessage(buffered, max);
           if (!frame) return net::Frame::Error("unframeable SIP stream");
-          if (frame->skip > 0) return net::Frame::Skip(frame->skip);
+          // CRLFCRLF is a keep-alive ping, owed a CRLF pong (RFC 5626 §3.5.1).
+          if (frame->skip > 0) return net::Frame::Skip(frame->skip, frame->skip >= 4 ? "\r\n" : "");
           if (frame->length == 0) return net::Frame::NeedMore();
           return net::Frame::Message(frame->length);
         });
@@ -199,10 +209,15 @@ class SipServerImpl final : public SipServer {
       }
       counters_.Request(s.msg.method);
       const int code = kind == ParseErrorKind::kVersionNotSupported ? 505 : 400;
-      // The reason phrase says what is wrong (control characters are replaced).
-      BuildResponse(s.msg, code, code == 400 ? std::string_view(parsed.message()) : "", "", {},
+      // The reason phrase says what is wrong (control characters are replaced);
+      // a To tag and Server as on every other answer.
+      char tag[17];
+      ToTag(TransactionKey(s.msg), tag);
+      const HeaderField h[] = {{"Server", options_.server_name}};
+      BuildResponse(s.msg, code, code == 400 ? std::string_view(parsed.message()) : "", tag, h,
                     reply);
       counters_.Response(code);
+      ObserveLatency(start, ctx);
       return;
     }
     if (!s.msg.is_request) {
@@ -233,11 +248,15 @@ class SipServerImpl final : public SipServer {
         break;
       }
     }
+    ObserveLatency(start, ctx);
+  }
+
+ private:
+  void ObserveLatency(std::chrono::steady_clock::time_point start, const net::MessageContext& ctx) {
     const auto waited = ctx.queued_for + (std::chrono::steady_clock::now() - start);
     counters_.latency_.Observe(std::chrono::duration<double>(waited).count());
   }
 
- private:
   int64_t NowMs() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Steady().time_since_epoch())
         .count();
@@ -261,15 +280,26 @@ class SipServerImpl final : public SipServer {
     const Message& m = s.msg;
     const uint64_t key = TransactionKey(m);
     const int64_t now = NowMs();
-    if (cache_.Lookup(key, now, reply)) {
-      counters_.retransmissions_.Inc();
-      // "SIP/2.0 302 ...": the cached response's code, for the response counts.
-      int code = 0;
-      if (reply.size() > 11) std::from_chars(reply.data() + 8, reply.data() + 11, code);
-      counters_.Response(code);
-      return;
+    switch (cache_.LookupOrClaim(key, now, reply)) {
+      case internal::TransactionCache::Found::kHit: {
+        counters_.retransmissions_.Inc();
+        // "SIP/2.0 302 ...": the cached response's code, for the response counts.
+        int code = 0;
+        if (reply.size() > 11) std::from_chars(reply.data() + 8, reply.data() + 11, code);
+        counters_.Response(code);
+        return;
+      }
+      case internal::TransactionCache::Found::kInProgress:
+        // A copy that arrived while another thread screens the first one: its
+        // answer is on the way (and will be cached for later copies).
+        counters_.retransmissions_.Inc();
+        reply.clear();
+        return;
+      case internal::TransactionCache::Found::kClaimed:
+        break;
     }
     if (ctx.queued_for > options_.overload_after) {
+      cache_.Release(key);
       counters_.overload_.Inc();
       const HeaderField h[] = {{"Retry-After", retry_after_}};
       Respond(s, 503, h, reply, key);
@@ -280,7 +310,10 @@ class SipServerImpl final : public SipServer {
       cache_.Insert(key, now, reply);
       return;
     }
-    if (m.request_uri.scheme_id == UriScheme::kOther) {
+    // urn:service:sos (RFC 5031) names an emergency service, not a number: the
+    // call is routed unscreened like a call to 110.
+    const bool sos = IsSosUrn(m.request_uri_text);
+    if (m.request_uri.scheme_id == UriScheme::kOther && !sos) {
       Respond(s, 416, {}, reply, key);
       cache_.Insert(key, now, reply);
       return;
@@ -301,6 +334,7 @@ class SipServerImpl final : public SipServer {
       if (t == a.trunk) a.international_trunk = true;
     }
     a.customer_id = m.Header(options_.customer_header);
+    a.emergency_service = sos;
     pipeline_.Screen(a, s.verdict);
     const screen::Verdict& v = s.verdict;
 
@@ -329,7 +363,11 @@ class SipServerImpl final : public SipServer {
     add("Contact", s.contact);
     if (!v.signals.identity.empty()) add("Identity", v.signals.identity);
     const screen::SignalValue& verstat = v.signals.Get(screen::SignalId::kShakenVerstat);
-    if (verstat.present && v.signals.caller != 0) {
+    // verstat goes on the P-Asserted-Identity the INVITE carried (3GPP TS
+    // 24.229 §5.7.1.20); without one, a PAI is asserted only for a number the
+    // PASSporT vouched for — never made up from an unverified From.
+    const bool had_pai = !m.asserted_identity_values().empty();
+    if (verstat.present && v.signals.caller != 0 && (had_pai || verstat.text == "passed")) {
       s.pai.assign("<tel:+");
       char digits[24];
       const auto r = std::to_chars(digits, digits + sizeof(digits), v.signals.caller);

@@ -319,7 +319,10 @@ bool Connection::ServeBuffered(Clock::time_point read_at) {
       break;
     }
     begin_ += frame.length;
-    if (frame.kind == Frame::kSkip) continue;
+    if (frame.kind == Frame::kSkip) {
+      out_.append(frame.reply);
+      continue;
+    }
     metrics_.received.Inc();
     if (frame.length > max) {
       Drop(metrics_.oversize, "message exceeds max_message_bytes");
