@@ -195,6 +195,13 @@ TEST_F(SipServerTest, MalformedInput) {
               StartsWith("SIP/2.0 483 Too Many Hops\r\n"));
   EXPECT_THAT(Answer(Invite("+8613800138000", "+8613900139000", "z9hG4bK-sc", "", "xmpp")),
               StartsWith("SIP/2.0 416 "));
+  // A re-INVITE (To tag) is not a new call: 481, not screened.
+  std::string reinvite = Invite("+8613800138000", "+8613900139000", "z9hG4bK-re");
+  reinvite.replace(reinvite.find("@carrier.example.net>\r\n"), 23,
+                   "@carrier.example.net>;tag=dlg1\r\n");
+  const std::string re = Answer(reinvite);
+  EXPECT_THAT(re, StartsWith("SIP/2.0 481 "));
+  EXPECT_THAT(re, HasSubstr(";tag=dlg1\r\n"));
   std::string v3 = Invite("+8613800138000", "+8613900139000", "z9hG4bK-v3");
   v3.replace(v3.find("SIP/2.0\r\n"), 9, "SIP/3.0\r\n");
   EXPECT_THAT(Answer(v3), StartsWith("SIP/2.0 505 "));

@@ -334,8 +334,11 @@ Result<Rule> ParseRule(const Config& t, std::set<std::string>& names) {
       return fail("divert_to", "a divert rule needs divert_to, a sip:, sips: or tel: URI");
     }
     for (char c : u) {
-      if (c == '<' || c == '>' || c == '"' || c == ' ' || c == '\r' || c == '\n') {
-        return fail("divert_to", "divert_to must be a bare URI");
+      // A bare URI: printable ASCII (anything else must be %-escaped), no
+      // brackets or quotes that would break the Contact header it goes into.
+      if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"') {
+        return fail("divert_to",
+                    "divert_to must be a bare URI (printable ASCII, no <>\" or spaces)");
       }
     }
   } else if (!r.divert_uri.empty()) {

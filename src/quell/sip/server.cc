@@ -310,6 +310,13 @@ class SipServerImpl final : public SipServer {
       cache_.Insert(key, now, reply);
       return;
     }
+    // A To tag: a re-INVITE inside a dialog, which this server (holding no
+    // dialogs) cannot know (RFC 3261 §12.2.2). Never screened as a new call.
+    if (!m.to.tag.empty()) {
+      Respond(s, 481, {}, reply, key);
+      cache_.Insert(key, now, reply);
+      return;
+    }
     // urn:service:sos (RFC 5031) names an emergency service, not a number: the
     // call is routed unscreened like a call to 110.
     const bool sos = IsSosUrn(m.request_uri_text);
