@@ -30,6 +30,15 @@
 # each server's CPU time per request from /proc/PID/stat; then the raw ECDSA
 # P-256 cost (openssl speed -seconds 3 ecdsap256), Quell's CPU per request as a
 # multiple of it (target <= 1.3x), and Quell/secsipidx throughput (aim >= 1.5x).
+#
+# Then the SIP front with verification on (SIP=0 skips it, SIP_ONLY=1 runs only
+# it): sipp sends INVITEs to Quell's SIP front at SIP_RATE calls/s for
+# SIP_SECONDS, each with a fresh Identity (signed just before the run), RUNS
+# times interleaved with `openssl speed ecdsap256` (the raw verify rate), and
+# reports Quell's CPU time per verified call against one raw ECDSA verify; then
+# raises the rate (x1.25) until a call fails, more than 0.1 % of INVITEs are
+# retransmitted, or a verification does not pass: the highest clean rate is
+# Quell's calls/s with verification, shown against the raw verify rate of one core.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 QUELL=${1:-build/release/src/quell/cli/quell}
@@ -42,9 +51,13 @@ SECSIPIDX_GOMAXPROCS=${SECSIPIDX_GOMAXPROCS:-$SERVER_THREADS}
 QUELL_TLS=${QUELL_TLS:-0}
 IDS=${IDS:-0}          # identities per verification run; 0 = from the warm-up rate
 SPEED_SECONDS=${SPEED_SECONDS:-3}
+SIP=${SIP:-1}
+SIP_ONLY=${SIP_ONLY:-0}
+SIP_RATE=${SIP_RATE:-2000}
+SIP_SECONDS=${SIP_SECONDS:-15}
 ORIG=8613800138000
 DEST=8613900139000
-for tool in wrk secsipidx openssl node curl; do
+for tool in wrk secsipidx openssl node curl sipp; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: scripts/setup test" >&2; exit 1; }
 done
 [[ -x $QUELL ]] || { echo "no quell binary at $QUELL (make build)" >&2; exit 1; }
@@ -125,6 +138,8 @@ access_log = true
 $tls_conf
 [log]
 level = "warn"
+[sip]
+threads = $SERVER_THREADS
 [shaken]
 trust_dir = "$tmp/trust"
 tn_auth_profile = "spc"
@@ -217,6 +232,74 @@ run() {  # target -> "rate requests non2xx errors cpu_us_per_req notpassed"
     'BEGIN { printf "%s %d %d %d %.2f %d\n", r, n, x, e, (n > 0 ? t / hz / n * 1e6 : 0), f }'
 }
 
+# --- The SIP front with verification on ---
+sip_section() {
+  local sip_port uac=$PWD/bench/load/sip-identity-uac.xml
+  sip_port=$(sed -n 's/^quell sip listening on udp [^ ]*:\([0-9]*\) .*/\1/p' "$tmp/quell.out")
+  [[ -n $sip_port ]] || { echo "Quell printed no SIP port" >&2; cat "$tmp/quell.out"; exit 1; }
+  passed() { curl -s "$quell_url/metrics" --cacert "$tmp/tls.pem" |
+               awk '/^quell_shaken_verifications_total\{code="passed"\}/ {print $2}'; }
+  # sip_run RATE SECONDS -> "attempted failed retrans cpu_us_per_call passed"
+  sip_run() {
+    local rate=$1 n=$(( $1 * $2 )) before after p0 p1 stat
+    gen_ids "$n"
+    { echo SEQUENTIAL; cat "$tmp/ids.txt"; } > "$tmp/ids.csv"
+    p0=$(passed); before=$(cpu_ticks "$quell_pid")
+    rm -f "$tmp"/sip-identity-uac_*_.csv
+    (cd "$tmp" && sipp -sf "$uac" "127.0.0.1:$sip_port" -i 127.0.0.1 -p 0 -t u1 -r "$rate" -rp 1000 \
+      -m "$n" -l $(( rate * 4 )) -inf "$tmp/ids.csv" -key orig "$ORIG" -key dest "$DEST" -nostdin \
+      -timeout $(( $2 + 30 ))s -trace_stat -fd 1 -stf "$tmp/sipstat.csv" >/dev/null 2>&1) || true
+    after=$(cpu_ticks "$quell_pid"); p1=$(passed)
+    stat=$(node -e '
+      const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+      const head = lines[0].split(";"), last = lines[lines.length - 1].split(";");
+      const v = (name) => Number(last[head.indexOf(name)] || 0);
+      console.log(v("TotalCallCreated"), v("FailedCall(C)"), v("Retransmissions(C)"), v("SuccessfulCall(C)"));
+    ' "$tmp/sipstat.csv")
+    local attempted failed retrans ok
+    read -r attempted failed retrans ok <<<"$stat"
+    awk -v a="$attempted" -v f="$failed" -v r="$retrans" -v ok="$ok" -v t=$((after - before)) -v hz="$hz" \
+        -v p=$(( ${p1%.*} - ${p0%.*} )) \
+      'BEGIN { printf "%d %d %d %.2f %d\n", a, f, r, (ok > 0 ? t / hz / ok * 1e6 : 0), p }'
+  }
+  speed_verify() {  # one core's ECDSA P-256 verifies per second
+    openssl speed -seconds 1 ecdsap256 2>/dev/null | awk '/nistp256/ && /ecdsa/ {print $NF}' | tail -1
+  }
+  echo
+  echo "== SIP front with verification: sipp at $SIP_RATE calls/s for ${SIP_SECONDS}s, a fresh Identity each," \
+       "$RUNS runs interleaved with openssl speed ecdsap256"
+  : > "$tmp/sipresults"
+  local i r v
+  for i in $(seq "$RUNS"); do
+    r=$(sip_run "$SIP_RATE" "$SIP_SECONDS"); v=$(speed_verify)
+    echo "$r $v" >> "$tmp/sipresults"
+    read -r a f x c p <<<"$r"
+    printf '  run %d: attempted %d failed %d retrans %d passed %d  Quell CPU %.1f us/call;  openssl verify %.0f/s = %.1f us\n' \
+      "$i" "$a" "$f" "$x" "$p" "$c" "$v" "$(awk -v s="$v" 'BEGIN { print 1e6 / s }')"
+  done
+  local cm cmin cmax vm
+  cm=$(awk '{print $4}' "$tmp/sipresults" | median); cmin=$(awk '{print $4}' "$tmp/sipresults" | sort -n | head -1)
+  cmax=$(awk '{print $4}' "$tmp/sipresults" | sort -n | tail -1); vm=$(awk '{print $6}' "$tmp/sipresults" | median)
+  local vus
+  vus=$(awk -v s="$vm" 'BEGIN { printf "%.1f", 1e6 / s }')
+  echo "Quell CPU per verified call: median $cm us (min $cmin, max $cmax); one raw ECDSA P-256 verify: $vus us" \
+       "(median $vm/s); ratio $(awk -v a="$cm" -v b="$vus" 'BEGIN { printf "%.2f", a / b }')x"
+  echo "calls with verification: $(awk '{s += $5} END {print s}' "$tmp/sipresults") of" \
+       "$(awk '{s += $1} END {print s}' "$tmp/sipresults") passed; failed calls $(awk '{s += $2} END {print s}' "$tmp/sipresults")"
+  # Ceiling: raise the rate until a call fails, >0.1 % retransmit, or one does not pass.
+  local rate=$SIP_RATE best=0 secs=$(( SIP_SECONDS < 10 ? SIP_SECONDS : 10 ))
+  while (( rate <= 40000 )); do
+    read -r a f x c p <<<"$(sip_run "$rate" "$secs")"
+    printf '  ceiling: %6d calls/s  failed %d retrans %d passed %d/%d  CPU %.1f us/call\n' "$rate" "$f" "$x" "$p" "$a" "$c"
+    (( f == 0 && x * 1000 <= a && p == a )) || break
+    best=$rate; rate=$(( rate * 5 / 4 ))
+  done
+  echo "Quell SIP front with verification (1 SIP thread): ceiling $best calls/s; raw verify rate of one core $vm/s" \
+       "($(awk -v a="$best" -v b="$vm" 'BEGIN { printf "%.2f", a / b }')x)"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+if ((SIP_ONLY)); then sip_section; exit 0; fi
+
 targets=(quell-verify secsipidx-check quell-sign secsipidx-sign)
 echo "STIR/SHAKEN REST: Quell $quell_url vs secsipidx $(secsipidx -version 2>&1 | head -1) $sx_url;" \
      "wrk -t1 -c$CONNS -d$DURATION, $SERVER_THREADS server thread(s), secsipidx GOMAXPROCS=$SECSIPIDX_GOMAXPROCS" \
@@ -241,7 +324,6 @@ for i in $(seq "$RUNS"); do
   echo "$line"
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 summary() {  # target -> median min max non2xx errors cpu_median notpassed
   local rates
   rates=$(awk -v who="$1" '$1 == who {print $2}' "$tmp/results" | sort -n)
@@ -278,3 +360,4 @@ awk -v a="$rv" -v b="$rs" 'BEGIN { exit !(a <= 1.3 && b <= 1.3) }' && echo "CPU 
 awk -v a="$tv" -v b="$ts" 'BEGIN { exit !(a >= 1.5 && b >= 1.5) }' && echo "throughput aim met" || echo "throughput aim NOT met"
 (( ${bad[quell-verify]} + ${bad[quell-sign]} == 0 )) && echo "Quell: every answer 2xx, every verification passed" ||
   echo "Quell: ${bad[quell-verify]} failed verification answers, ${bad[quell-sign]} failed signing answers (see above)"
+((SIP)) && sip_section

@@ -191,12 +191,22 @@ NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
   return info;
 }
 
+std::size_t NumberPlan::SlotOf(uint64_t key) const {
+  // Fibonacci hashing spreads neighbouring prefixes over the table.
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+}
+
+void NumberPlan::Prefetch(uint64_t compact) const {
+  if (compact == 0 || compact > kMaxCompact) return;
+  int length = 0;
+  __builtin_prefetch(&slots_[SlotOf(KeyOf(compact, &length))]);
+}
+
 NumberInfo NumberPlan::Classify(uint64_t compact) const {
   if (compact == 0 || compact > kMaxCompact) return {};
   int length = 0;
   const uint64_t key = KeyOf(compact, &length);
-  // Fibonacci hashing spreads neighbouring prefixes over the table.
-  const std::size_t index = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+  const std::size_t index = SlotOf(key);
   const uint64_t slot = slots_[index].load(std::memory_order_relaxed);
   if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
   if (length <= kPrefixDigits) {

@@ -62,6 +62,11 @@ void NumberingProvider::SetDoNotOriginate(NumberSet numbers) {
 
 std::size_t NumberingProvider::do_not_originate_size() const { return dno_.load()->size(); }
 
+void NumberingProvider::Prefetch(const Signals& s) const {
+  plan_.Prefetch(s.caller);
+  plan_.Prefetch(s.callee);
+}
+
 void NumberingProvider::Evaluate(const CallAttempt& attempt, Signals& s) const {
   // Anonymous callers ("anonymous", an empty user) carry no number at all; any
   // other caller that is not a number ("+12", "alice") is present and invalid.

@@ -33,6 +33,7 @@ class NumberingProvider final : public SignalProvider {
   NumberingProvider(const NumberPlan& plan, NumberSet do_not_originate = {});
   std::string_view name() const override { return "numbering"; }
   void Evaluate(const CallAttempt& attempt, Signals& signals) const override;
+  void Prefetch(const Signals& signals) const override;
 
   void SetDoNotOriginate(NumberSet numbers);
   std::size_t do_not_originate_size() const;

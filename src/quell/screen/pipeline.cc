@@ -195,6 +195,7 @@ void Pipeline::Screen(const CallAttempt& attempt, Verdict& verdict) const {
     s.SetText(SignalId::kCallDirection,
               attempt.direction == events::Direction::kOriginating ? "originating" : "terminating");
     s.SetBool(SignalId::kCallInternationalTrunk, attempt.international_trunk);
+    for (const auto& p : providers_) p->Prefetch(s);
     for (const auto& p : providers_) p->Evaluate(attempt, s);
     verdict.policy = policy_.load();
     verdict.rule = verdict.policy->Match(s);

@@ -21,6 +21,11 @@ class SignalProvider {
   // Should not allocate (use Signals' buffers) unless it does expensive work
   // anyway (signature verification).
   virtual void Evaluate(const CallAttempt& attempt, Signals& signals) const = 0;
+  // Called for every provider before any Evaluate: start loading (CPU prefetch)
+  // the memory Evaluate will read for this call — a table slot, a window — so
+  // that the cache misses of all providers overlap instead of adding up. Must
+  // not change anything. The default does nothing.
+  virtual void Prefetch(const Signals& signals) const {}
 };
 
 }  // namespace quell::screen
