@@ -33,12 +33,31 @@ const std::vector<std::string>& Regions() {
   return *regions;
 }
 
+constexpr uint64_t kPow10[20] = {1ULL,
+                                 10ULL,
+                                 100ULL,
+                                 1000ULL,
+                                 10000ULL,
+                                 100000ULL,
+                                 1000000ULL,
+                                 10000000ULL,
+                                 100000000ULL,
+                                 1000000000ULL,
+                                 10000000000ULL,
+                                 100000000000ULL,
+                                 1000000000000ULL,
+                                 10000000000000ULL,
+                                 100000000000000ULL,
+                                 1000000000000000ULL,
+                                 10000000000000000ULL,
+                                 100000000000000000ULL,
+                                 1000000000000000000ULL,
+                                 10000000000000000000ULL};
+
+// Decimal digits of v (1 for 0), without a division per digit: on the hot path.
 int DigitCount(uint64_t v) {
   int n = 1;
-  while (v >= 10) {
-    v /= 10;
-    ++n;
-  }
+  while (n < 20 && v >= kPow10[n]) ++n;
   return n;
 }
 
@@ -49,8 +68,8 @@ constexpr uint64_t kFilled = 1ULL << 63;
 uint64_t KeyOf(uint64_t compact, int* length) {
   const int len = DigitCount(compact);
   *length = len;
-  uint64_t prefix = compact;
-  for (int i = len; i > NumberPlan::kPrefixDigits; --i) prefix /= 10;
+  const uint64_t prefix =
+      len > NumberPlan::kPrefixDigits ? compact / kPow10[len - NumberPlan::kPrefixDigits] : compact;
   return (static_cast<uint64_t>(len) << 27) | prefix;  // prefix < 10^8 < 2^27
 }
 
@@ -127,12 +146,15 @@ NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
 NumberPlan::~NumberPlan() = default;
 
 uint64_t NumberPlan::ToCompact(std::string_view text) const {
-  if (const auto semi = text.find(';'); semi != std::string_view::npos) text = text.substr(0, semi);
   bool plus = false;
   char digits[20];
   int n = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == ';') {  // tel URI parameters end the number
+      text = text.substr(0, i);
+      break;
+    }
     if (c >= '0' && c <= '9') {
       if (n == static_cast<int>(sizeof(digits))) return 0;
       digits[n++] = c;
@@ -140,6 +162,7 @@ uint64_t NumberPlan::ToCompact(std::string_view text) const {
       plus = true;
     } else if (!IsSeparator(c)) {
       n = -1;  // letters or other symbols: leave it to libphonenumber
+      text = text.substr(0, text.find(';'));
       break;
     }
   }

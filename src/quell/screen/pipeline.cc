@@ -17,9 +17,9 @@ std::array<metrics::Counter, 4> DecisionCounters() {
 
 // The digits of a dialled number without '+' and separators ("" if anything else).
 std::string_view Digits(std::string_view text, char (&buf)[24]) {
-  if (const auto semi = text.find(';'); semi != std::string_view::npos) text = text.substr(0, semi);
   std::size_t n = 0;
   for (char c : text) {
+    if (c == ';') break;  // tel URI parameters
     if (c >= '0' && c <= '9') {
       if (n == sizeof(buf)) return {};
       buf[n++] = c;
