@@ -184,6 +184,45 @@ TEST_F(HttpServerTest, BodyAtTheLimitIsAccepted) {
   EXPECT_EQ(r.body, "1024");
 }
 
+TEST_F(HttpServerTest, LargeBodyPathsHaveTheirOwnLimit) {
+  HttpServerOptions o = TestOptions();
+  o.max_body_bytes = 1024;
+  o.large_body_paths = {{"/upload", 8192}};
+  Start(o, [](const HttpRequest& req, HttpResponse& res) {
+    res.body = req.path + " " + std::to_string(req.body.size());
+  });
+  TestClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  // The large path takes 8 KiB, announced or chunked, and keeps the connection.
+  ASSERT_TRUE(c.Send("POST /upload?x=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 8192\r\n\r\n" +
+                     std::string(8192, 'a')));
+  EXPECT_EQ(c.ReadResponse().body, "/upload 8192");
+  ASSERT_TRUE(
+      c.Send("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "1000\r\n" +
+             std::string(4096, 'b') + "\r\n0\r\n\r\n"));
+  EXPECT_EQ(c.ReadResponse().body, "/upload 4096");
+  // Other paths keep the default limit, announced or chunked.
+  ASSERT_TRUE(c.Send("POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n"));
+  ParsedResponse r = c.ReadResponse();
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("1024 bytes"), std::string::npos) << r.body;
+  TestClient d;
+  ASSERT_TRUE(d.Connect(port_));
+  ASSERT_TRUE(
+      d.Send("POST /other HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "800\r\n" +
+             std::string(2048, 'c') + "\r\n0\r\n\r\n"));
+  EXPECT_EQ(d.ReadResponse().status, 413);
+  // And the large path its own.
+  TestClient e;
+  ASSERT_TRUE(e.Connect(port_));
+  ASSERT_TRUE(e.Send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 9000\r\n\r\n"));
+  r = e.ReadResponse();
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("8192 bytes"), std::string::npos) << r.body;
+}
+
 TEST_F(HttpServerTest, OversizeHeadersGet431) {
   HttpServerOptions o = TestOptions();
   o.max_header_bytes = 1024;

@@ -43,6 +43,9 @@ class TnOwnership;
 namespace quell::screen {
 class Pipeline;
 }
+namespace quell::registry {
+class Registry;
+}
 
 namespace quell::api {
 
@@ -78,6 +81,7 @@ struct Services {
   std::chrono::seconds repository_max_age{3600};  // their Cache-Control max-age
   shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
   screen::Pipeline* pipeline = nullptr;           // call screening: /api/v1/screen
+  registry::Registry* registry = nullptr;         // the Do-Not-Call register: /api/v1/dnc
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

@@ -10,29 +10,6 @@ namespace {
 
 const std::vector<Role> kAdmin = {Role::kAdmin};
 
-Result<int64_t> IdParam(const Context& ctx, std::string_view name) {
-  const std::string_view text = ctx.params.Get(name);
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id <= 0) {
-    return InvalidArgument("'" + std::string(text) + "' is not a valid id");
-  }
-  return id;
-}
-
-Result<int64_t> IntQuery(const Context& ctx, std::string_view name, int64_t def, int64_t min,
-                         int64_t max) {
-  const std::string text = ctx.req.QueryParam(name);
-  if (text.empty()) return def;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < min || v > max) {
-    return InvalidArgument("query parameter '" + std::string(name) + "' must be an integer from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-  }
-  return v;
-}
-
 Json OrgJson(const access::Organisation& o) {
   return {{"id", o.id},
           {"name", o.name},

@@ -16,5 +16,6 @@ using Action = std::function<int()>;
 void AddServeCommand(CLI::App& app, Action* action);
 void AddAdminCommands(CLI::App& app, Action* action);
 void AddShakenCommands(CLI::App& app, Action* action);
+void AddDncCommands(CLI::App& app, Action* action);
 
 }  // namespace quell::cli

@@ -20,8 +20,8 @@ namespace {
 
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
-    "region",   "data_dir", "http.*",   "sip.*",    "store.*",
-    "access.*", "notify.*", "shaken.*", "screen.*", "log.level",
+    "region",   "data_dir", "http.*",   "sip.*", "store.*",   "access.*",
+    "notify.*", "shaken.*", "screen.*", "dnc.*", "log.level",
 };
 
 }  // namespace
@@ -139,9 +139,10 @@ Status SplitHostPort(std::string_view text, std::string_view what, std::string* 
 
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag) {
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("http"));
-  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys(
-      {"listen", "threads", "max_body_bytes", "max_header_bytes", "request_timeout", "idle_timeout",
-       "tls_cert", "tls_key", "access_log", "web_root", "secure_cookies", "metrics_public"}));
+  QUELL_RETURN_IF_ERROR(
+      s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_scrub_bytes",
+                        "max_header_bytes", "request_timeout", "idle_timeout", "tls_cert",
+                        "tls_key", "access_log", "web_root", "secure_cookies", "metrics_public"}));
   net::HttpServerOptions o;
   QUELL_ASSIGN_OR_RETURN(std::string listen, s.GetString("listen", "127.0.0.1:8080"));
   if (!listen_flag.empty()) listen = std::string(listen_flag);
@@ -151,6 +152,10 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   QUELL_ASSIGN_OR_RETURN(int64_t body, s.GetInt("max_body_bytes", 1 << 20, 1, 1LL << 30));
   QUELL_ASSIGN_OR_RETURN(int64_t header, s.GetInt("max_header_bytes", 16 << 10, 1, 1 << 20));
   o.max_body_bytes = static_cast<std::size_t>(body);
+  // A DNC scrub list of 10 million numbers is ~150 MB.
+  QUELL_ASSIGN_OR_RETURN(int64_t scrub,
+                         s.GetInt("max_scrub_bytes", int64_t{256} << 20, 1, int64_t{4} << 30));
+  o.large_body_paths.emplace_back("/api/v1/dnc/scrub", static_cast<std::size_t>(scrub));
   o.max_header_bytes = static_cast<std::size_t>(header);
   QUELL_ASSIGN_OR_RETURN(o.request_timeout, s.GetDuration("request_timeout", o.request_timeout));
   QUELL_ASSIGN_OR_RETURN(o.idle_timeout, s.GetDuration("idle_timeout", o.idle_timeout));

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   quell::cli::AddServeCommand(app, &action);
   quell::cli::AddAdminCommands(app, &action);
   quell::cli::AddShakenCommands(app, &action);
+  quell::cli::AddDncCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 #include "quell/cli/shaken_config.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
+#include "quell/screen/dnc_provider.h"
 #include "quell/screen/numbering_provider.h"
 #include "quell/screen/pipeline.h"
 #include "quell/screen/policy.h"
@@ -68,8 +69,8 @@ Result<ScreenConfig> ScreenConfigFrom(const Config& config) {
 }
 
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
-                                  access::Accounts& accounts, Clock& clock,
-                                  events::CallEventSink* sink) {
+                                  access::Accounts& accounts, const registry::Registry* dnc,
+                                  Clock& clock, events::CallEventSink* sink) {
   ScreenServices out;
   out.plan = std::make_unique<NumberPlan>(config.region);
   screen::NumberSet dno;
@@ -94,6 +95,7 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
     providers.push_back(std::make_unique<screen::ShakenProvider>(shaken.verifier.get(),
                                                                  shaken.signer.get(), org_id));
   }
+  if (dnc != nullptr) providers.push_back(std::make_unique<screen::DncProvider>(*dnc));
   out.pipeline = std::make_unique<screen::Pipeline>(*config.pipeline, *out.plan, clock,
                                                     std::move(providers), config.policy, sink);
   out.region = config.region;

@@ -17,6 +17,9 @@ class NumberPlan;
 namespace quell::access {
 class Accounts;
 }
+namespace quell::registry {
+class Registry;
+}
 namespace quell::events {
 class CallEventSink;
 }
@@ -61,12 +64,13 @@ struct ScreenServices {
   std::optional<int64_t> signing_org_id;  // signing_org's id, when set
 };
 
-// The pipeline with its providers: numbering (with the do-not-originate list) and
-// STIR/SHAKEN (verification when `shaken` verifies, signing for signing_org).
-// Providers of modules not built yet contribute nothing.
+// The pipeline with its providers: numbering (with the do-not-originate list),
+// STIR/SHAKEN (verification when `shaken` verifies, signing for signing_org) and
+// the Do-Not-Call register (when `dnc` is given). Providers of modules not built
+// yet contribute nothing.
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
-                                  access::Accounts& accounts, Clock& clock,
-                                  events::CallEventSink* sink);
+                                  access::Accounts& accounts, const registry::Registry* dnc,
+                                  Clock& clock, events::CallEventSink* sink);
 
 // SIGHUP / admin API: swaps in the new policy, do-not-originate list and
 // emergency numbers, callers and trunks, or leaves them all as they are and says

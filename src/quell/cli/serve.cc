@@ -18,6 +18,7 @@
 #include "quell/cli/common.h"
 #include "quell/cli/demo.h"
 #include "quell/cli/demo_traffic.h"
+#include "quell/cli/dnc_config.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/cli/sip_config.h"
@@ -163,7 +164,10 @@ int Serve(const ServeFlags& flags) {
 
   // The demo signs its subscribers' originating calls.
   if (flags.demo && screen_config->signing_org.empty()) screen_config->signing_org = "Demo Telecom";
-  auto screening = OpenScreen(*screen_config, *shaken, **accounts, Clock::Real(), nullptr);
+  auto dnc = OpenRegistry(*env, **store, Clock::Real());
+  if (!dnc) return fail(dnc.status().WithContext("opening the Do-Not-Call register"));
+  auto screening =
+      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), nullptr);
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
@@ -182,6 +186,7 @@ int Serve(const ServeFlags& flags) {
                                           .repository_max_age = shaken_config->repository_max_age,
                                           .tn_ownership = shaken->tn_ownership.get(),
                                           .pipeline = screening->pipeline.get(),
+                                          .registry = dnc->get(),
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
@@ -228,6 +233,9 @@ int Serve(const ServeFlags& flags) {
       if (Status s = (*accounts)->Maintain(); !s.ok()) {
         spdlog::warn("housekeeping: {}", s.message());
       }
+      // The register: changes made by other processes (the CLI), numbers
+      // leaving their grace period, snapshots.
+      if (Status s = (*dnc)->Maintain(); !s.ok()) spdlog::warn("dnc: {}", s.message());
       continue;
     }
     if (sig == SIGHUP) {
@@ -261,6 +269,9 @@ int Serve(const ServeFlags& flags) {
   (*sip_server)->Shutdown();
   (*server)->Shutdown(std::chrono::seconds(10));
   (*notifier)->Stop();
+  if (Status s = (*dnc)->Maintain(/*force_snapshot=*/true); !s.ok()) {
+    spdlog::warn("dnc: snapshot at shutdown: {}", s.message());
+  }
   spdlog::info("quell stopped");
   return kExitOk;
 }

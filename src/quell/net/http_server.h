@@ -35,6 +35,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "quell/core/status.h"
 #include "quell/net/http.h"
@@ -48,6 +50,9 @@ struct HttpServerOptions {
   uint16_t port = 8080;  // 0 picks a free port (see HttpServer::port)
   int threads = 0;       // I/O threads; 0 = one per core
   std::size_t max_body_bytes = 1 << 20;
+  // Paths (exact, without the query) that accept larger bodies than
+  // max_body_bytes, e.g. {"/api/v1/dnc/scrub", 256 << 20}.
+  std::vector<std::pair<std::string, std::size_t>> large_body_paths;
   std::size_t max_header_bytes = 16 << 10;
   // From the first byte of a request to its last (else 408 and close). Also bounds
   // the TLS handshake and writing one response (else the connection is closed).

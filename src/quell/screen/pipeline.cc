@@ -184,6 +184,7 @@ void Pipeline::Screen(const CallAttempt& attempt, Verdict& verdict) const {
           : std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
                 .count();
   Signals& s = verdict.signals;
+  s.time_us = verdict.time_us;
   s.caller = attempt.caller.empty() ? 0 : plan_.ToCompact(attempt.caller);
   s.callee = attempt.callee.empty() ? 0 : plan_.ToCompact(attempt.callee);
 

@@ -67,6 +67,13 @@ action = "block"
 code = 608
 label = { en = "Marketing to a Do-Not-Call number", zh = "向谢绝来电号码营销" }
 
+[[screen.rule]]
+name = "marketing-outside-hours"
+when = "dnc.outside_hours"
+action = "block"
+code = 608
+label = { en = "Marketing outside the permitted calling hours", zh = "在允许时段外营销" }
+
 # Warn the subscriber who calls back a one-ring number.
 [[screen.rule]]
 name = "wangiri-call-back"

@@ -101,6 +101,8 @@ class Signals {
   // Compact E.164 of the caller and callee (0 = none / not a number).
   uint64_t caller = 0;
   uint64_t callee = 0;
+  // The call's time (Unix µs UTC), set by the pipeline before any provider runs.
+  int64_t time_us = 0;
   // Buffers providers own for the life of the decision (capacity reused).
   std::string shaken_detail;   // why verification failed
   std::string shaken_signer;   // certificate subject of a verified call

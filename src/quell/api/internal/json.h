@@ -27,6 +27,12 @@ Result<std::string> OptionalString(const Json& body, std::string_view field);
 // Writes `body` as the response with `status` and Content-Type application/json.
 void WriteJson(Context& ctx, int status, const Json& body);
 
+// Path parameter `name` as a positive id; InvalidArgument otherwise.
+Result<int64_t> IdParam(const Context& ctx, std::string_view name);
+// Query parameter `name` as an integer in [min, max], `def` when absent.
+Result<int64_t> IntQuery(const Context& ctx, std::string_view name, int64_t def, int64_t min,
+                         int64_t max);
+
 // RFC 3339 string, or null for a missing time.
 Json TimeJson(TimePoint t);
 

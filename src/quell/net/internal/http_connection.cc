@@ -156,8 +156,13 @@ class Connection final : public ConnectionBase,
     parser_.emplace(req_);
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(ctx_.options.max_header_bytes, UINT32_MAX)));
-    parser_->body_limit(ctx_.options.max_body_bytes);
-    parser_->eager(true);
+    // With larger limits for some paths, the parser stops after the header so
+    // that the path's own limit applies (CheckBodyLimit) before any body byte.
+    std::size_t limit = ctx_.options.max_body_bytes;
+    for (const auto& [path, bytes] : ctx_.options.large_body_paths) limit = std::max(limit, bytes);
+    parser_->body_limit(limit);
+    parser_->eager(ctx_.options.large_body_paths.empty());
+    body_limit_checked_ = ctx_.options.large_body_paths.empty();
     continue_sent_ = false;
     linger_ = false;
     req_.method.clear();
@@ -208,12 +213,39 @@ class Connection final : public ConnectionBase,
       buffer_.consume(used);
       if (ec == http::error::need_more) return Read();
       if (ec) return OnParseError(ec);
+      if (!body_limit_checked_ && parser_->is_header_done() && !CheckBodyLimit()) return;
       if (parser_->is_done()) return HandleRequest();
       if (parser_->is_header_done() && parser_->expect_continue() && !continue_sent_) {
         return SendContinue();
       }
       if (used == 0) return Read();
     }
+  }
+
+  // The body limit of the request's path; false (413 sent) if its announced
+  // length exceeds it.
+  bool CheckBodyLimit() {
+    body_limit_checked_ = true;
+    const std::size_t limit = BodyLimit();
+    const auto length = parser_->content_length();
+    if (length && *length > limit) {
+      SendError(413, "payload_too_large",
+                "request body exceeds " + std::to_string(limit) + " bytes");
+      return false;
+    }
+    parser_->body_limit(limit);  // chunked bodies are counted as they arrive
+    parser_->eager(true);
+    return true;
+  }
+
+  // The body limit of the request whose header was parsed.
+  std::size_t BodyLimit() const {
+    const std::string_view target = req_.target;
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& [p, bytes] : ctx_.options.large_body_paths) {
+      if (p == path) return bytes;
+    }
+    return ctx_.options.max_body_bytes;
   }
 
   void OnParseError(const error_code& ec) {
@@ -223,9 +255,8 @@ class Connection final : public ConnectionBase,
           "request headers exceed " + std::to_string(ctx_.options.max_header_bytes) + " bytes");
     }
     if (ec == http::error::body_limit) {
-      return SendError(
-          413, "payload_too_large",
-          "request body exceeds " + std::to_string(ctx_.options.max_body_bytes) + " bytes");
+      return SendError(413, "payload_too_large",
+                       "request body exceeds " + std::to_string(BodyLimit()) + " bytes");
     }
     SendError(400, "invalid_argument", "malformed HTTP request: " + ec.message());
   }
@@ -392,6 +423,7 @@ class Connection final : public ConnectionBase,
   State state_ = State::kIdle;
   bool timed_out_ = false;
   bool continue_sent_ = false;
+  bool body_limit_checked_ = true;
   bool keep_alive_ = false;
   bool linger_ = false;
   uint64_t served_ = 0;
