@@ -136,6 +136,8 @@ struct App::Impl {
     RegisterAdminRoutes(table);
     RegisterStirRoutes(table);
     RegisterScreenRoutes(table);
+    RegisterDncRoutes(table);
+    RegisterDncCitizenRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);
@@ -197,7 +199,7 @@ struct App::Impl {
 
   // Cookie-authenticated state changes must echo the session's CSRF token; JSON
   // bodies must say they are JSON (a cross-site form cannot).
-  Status CheckRequestShape(Context& ctx, bool atis) {
+  Status CheckRequestShape(Context& ctx, bool own_body_type) {
     if (!IsMutating(ctx.req.method)) return Status::Ok();
     if (!ctx.session_token.empty()) {
       const std::string_view sent = ctx.req.Header("x-csrf-token");
@@ -205,7 +207,7 @@ struct App::Impl {
         return PermissionDenied("missing or wrong X-CSRF-Token for this session");
       }
     }
-    if (!ctx.req.body.empty() && !atis) {
+    if (!ctx.req.body.empty() && !own_body_type) {
       const std::string_view ct = ctx.req.Header("content-type");
       constexpr std::string_view kJson = "application/json";
       if (ct.size() < kJson.size() || !net::EqualsIgnoreCase(ct.substr(0, kJson.size()), kJson)) {
@@ -227,7 +229,7 @@ struct App::Impl {
   void HandleRoute(Context& ctx, const RouteSpec& route) {
     Status s = Authenticate(ctx, route);
     if (s.ok()) s = Authorise(ctx, route);
-    if (s.ok()) s = CheckRequestShape(ctx, route.atis);
+    if (s.ok()) s = CheckRequestShape(ctx, route.atis || route.raw_body);
     if (s.ok()) s = route.handler(ctx);
     if (!s.ok()) {
       if (route.atis) {

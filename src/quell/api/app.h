@@ -45,6 +45,10 @@ class Pipeline;
 }
 namespace quell::registry {
 class Registry;
+class Ownership;
+}  // namespace quell::registry
+namespace quell {
+class NumberPlan;
 }
 
 namespace quell::api {
@@ -82,6 +86,8 @@ struct Services {
   shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
   screen::Pipeline* pipeline = nullptr;           // call screening: /api/v1/screen
   registry::Registry* registry = nullptr;         // the Do-Not-Call register: /api/v1/dnc
+  registry::Ownership* ownership = nullptr;       // citizens' one-time codes: /api/v1/dnc/me
+  const NumberPlan* plan = nullptr;               // parses numbers in DNC requests
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

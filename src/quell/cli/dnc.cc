@@ -142,7 +142,7 @@ int Import(const ImportFlags& f) {
       for (std::size_t i = 0; i < results->size(); ++i) {
         if ((*results)[i]) {
           ++good;
-          if ((*results)[i]->version <= 0) ++unchanged;
+          if ((*results)[i]->unchanged) ++unchanged;
         } else {
           ++bad;
           std::cerr << name << ":" << batch_lines[i] << ": " << (*results)[i].error().message()

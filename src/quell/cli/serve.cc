@@ -24,6 +24,7 @@
 #include "quell/cli/sip_config.h"
 #include "quell/core/ids.h"
 #include "quell/notify/notify.h"
+#include "quell/registry/ownership.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/shaken/verifier.h"
@@ -166,6 +167,8 @@ int Serve(const ServeFlags& flags) {
   if (flags.demo && screen_config->signing_org.empty()) screen_config->signing_org = "Demo Telecom";
   auto dnc = OpenRegistry(*env, **store, Clock::Real());
   if (!dnc) return fail(dnc.status().WithContext("opening the Do-Not-Call register"));
+  auto ownership = registry::Ownership::Open(**store, Clock::Real(), **notifier);
+  if (!ownership) return fail(ownership.status());
   auto screening =
       OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), nullptr);
   if (!screening) return fail(screening.status());
@@ -187,6 +190,8 @@ int Serve(const ServeFlags& flags) {
                                           .tn_ownership = shaken->tn_ownership.get(),
                                           .pipeline = screening->pipeline.get(),
                                           .registry = dnc->get(),
+                                          .ownership = ownership->get(),
+                                          .plan = screening->plan.get(),
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
@@ -236,6 +241,7 @@ int Serve(const ServeFlags& flags) {
       // The register: changes made by other processes (the CLI), numbers
       // leaving their grace period, snapshots.
       if (Status s = (*dnc)->Maintain(); !s.ok()) spdlog::warn("dnc: {}", s.message());
+      if (Status s = (*ownership)->Purge(); !s.ok()) spdlog::warn("dnc codes: {}", s.message());
       continue;
     }
     if (sig == SIGHUP) {

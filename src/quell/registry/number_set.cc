@@ -126,6 +126,22 @@ void NumberSet::ForEach(const std::function<bool(uint64_t)>& f) const {
   }
 }
 
+void NumberSet::ForEachInRange(uint64_t lo, uint64_t hi,
+                               const std::function<bool(uint64_t)>& f) const {
+  if (lo > hi) return;
+  auto first = std::lower_bound(impl_->keys.begin(), impl_->keys.end(), HighOf(lo));
+  for (auto k = first; k != impl_->keys.end() && *k <= HighOf(hi); ++k) {
+    const Roaring& r = impl_->blocks[static_cast<std::size_t>(k - impl_->keys.begin())];
+    const uint64_t base = static_cast<uint64_t>(*k) << 32;
+    auto it = r.begin();
+    if (*k == HighOf(lo)) it.equalorlarger(LowOf(lo));
+    for (; it != r.end(); ++it) {
+      const uint64_t n = base | *it;
+      if (n > hi || !f(n)) return;
+    }
+  }
+}
+
 void NumberSet::Serialize(std::string* out) const {
   PutU32(out, static_cast<uint32_t>(impl_->blocks.size()));
   for (std::size_t b = 0; b < impl_->blocks.size(); ++b) {

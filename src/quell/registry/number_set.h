@@ -56,6 +56,8 @@ class NumberSet {
   void Optimize();
   // Calls f(number) for every member in ascending order; stops when f returns false.
   void ForEach(const std::function<bool(uint64_t)>& f) const;
+  // The same for the members in [lo, hi].
+  void ForEachInRange(uint64_t lo, uint64_t hi, const std::function<bool(uint64_t)>& f) const;
 
   // Appends the portable serialization to *out.
   void Serialize(std::string* out) const;

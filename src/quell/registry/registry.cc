@@ -144,9 +144,31 @@ CREATE TABLE dnc_scrub_receipts (
 CREATE INDEX dnc_scrub_receipts_org ON dnc_scrub_receipts (org_id, at);
 )sql";
 
-constexpr std::array<store::Migration, 2> kMigrations = {{
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE dnc_codes (
+  number BIGINT PRIMARY KEY,
+  salt TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL
+);
+CREATE TABLE dnc_code_events (
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX dnc_code_events_key ON dnc_code_events (key, kind, at);
+CREATE TABLE dnc_tokens (
+  token_hash TEXT PRIMARY KEY,
+  number BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<store::Migration, 3> kMigrations = {{
     {1, "DNC registrations, history (change feed), declared ranges, exemptions", kV1, kV1Postgres},
     {2, "DNC scrub receipts", kV2},
+    {3, "DNC ownership: one-time codes, their rate limits, number tokens", kV3},
 }};
 
 constexpr std::string_view kReceiptColumns =
@@ -509,6 +531,48 @@ class RegistryImpl final : public Registry {
     return out;
   }
 
+  Result<PrefixSnapshot> SnapshotPrefix(std::string_view digits, TimePoint at) const override {
+    uint64_t prefix = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return InvalidArgument("a prefix is digits only");
+      prefix = prefix * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (digits.empty() || digits.size() > 15 || digits[0] == '0') {
+      return InvalidArgument("a prefix is 1 to 15 digits, not starting with 0");
+    }
+    PrefixSnapshot out;
+    const int64_t at_ms = ToUnixMillis(at);
+    std::shared_lock lock(mu_);
+    out.version = index_.version;
+    bool too_many = false;
+    auto take = [&](uint64_t n) {
+      if (out.numbers.size() >= kMaxSnapshotNumbers) {
+        too_many = true;
+        return false;
+      }
+      auto p = index_.preferences.find(n);
+      out.numbers.emplace_back(n, p == index_.preferences.end() ? Preferences{} : p->second);
+      return true;
+    };
+    // Numbers of every length from the prefix's to 15 digits.
+    uint64_t scale = 1;
+    for (std::size_t len = digits.size(); len <= 15 && !too_many; ++len, scale *= 10) {
+      const uint64_t lo = prefix * scale, hi = (prefix + 1) * scale - 1;
+      index_.protected_now.ForEachInRange(lo, hi, take);
+      for (const auto& [n, from] : index_.pending) {
+        if (n >= lo && n <= hi && from <= at_ms && !too_many) take(n);
+      }
+    }
+    if (too_many) {
+      return InvalidArgument("more than " + std::to_string(kMaxSnapshotNumbers) +
+                             " numbers start with +" + std::string(digits) +
+                             "; use a longer prefix");
+    }
+    std::sort(out.numbers.begin(), out.numbers.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return out;
+  }
+
   uint16_t MarketingCategoriesOf(int64_t org_id) const override {
     uint16_t bits = 0;
     std::shared_lock lock(mu_);
@@ -694,6 +758,7 @@ class RegistryImpl final : public Registry {
         c.version = cur->version;
         c.at = cur->registered_at;
         c.effective_at = cur->protected_from;
+        c.unchanged = true;
         return c;
       }
       Change c =

@@ -101,6 +101,9 @@ struct Change {
   std::string verification;
   std::string actor;  // who made it: a user, "key:<prefix>", "carrier:<org>", "import"
   Preferences preferences;
+  // Register / RegisterMany only: the number was already registered with these
+  // preferences, nothing was recorded (the fields describe its registration).
+  bool unchanged = false;
 };
 
 struct RegisterRequest {
@@ -258,6 +261,15 @@ class Registry {
   // is fastest. out[i] answers numbers[i].
   virtual void CheckList(int64_t org_id, uint16_t categories, std::span<const uint64_t> numbers,
                          TimePoint at, ListAnswer* out) const = 0;
+  // The numbers protected at `at` (a time near now) whose E.164 digits start
+  // with `digits`, ascending, with their preferences; InvalidArgument when more
+  // than kMaxSnapshotNumbers match (a longer prefix is needed).
+  static constexpr std::size_t kMaxSnapshotNumbers = 1'000'000;
+  struct PrefixSnapshot {
+    int64_t version = 0;  // the change version the snapshot reflects
+    std::vector<std::pair<uint64_t, Preferences>> numbers;
+  };
+  virtual Result<PrefixSnapshot> SnapshotPrefix(std::string_view digits, TimePoint at) const = 0;
   // The categories of the organisation's declared marketing ranges (0: none declared).
   virtual uint16_t MarketingCategoriesOf(int64_t org_id) const = 0;
   // When protection of each registered number began (numbers not on the register

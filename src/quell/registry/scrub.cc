@@ -30,8 +30,10 @@ class Sha256Stream {
   EVP_MD_CTX* ctx_;
 };
 
-std::string Date(TimePoint t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
+// The local date (at the register's UTC offset) of `t`.
+std::string Date(TimePoint t, int utc_offset_minutes) {
+  const std::time_t s =
+      std::chrono::system_clock::to_time_t(t + std::chrono::minutes(utc_offset_minutes));
   std::tm tm{};
   gmtime_r(&s, &tm);
   char buf[16];
@@ -124,6 +126,7 @@ struct Scrubber::Impl {
       QUELL_ASSIGN_OR_RETURN(since, registry.ProtectedSince(wanted));
       std::sort(since.begin(), since.end());
     }
+    const int offset = registry.options().utc_offset_minutes;
     const std::size_t mark = out->size();
     std::size_t k = 0;
     for (const Entry& e : entries) {
@@ -147,7 +150,7 @@ struct Scrubber::Impl {
         case ListAnswer::Kind::kPending:
           ++counts.callable;
           out->append(",callable,registered; protected from ");
-          out->append(Date(a.protected_from));
+          out->append(Date(a.protected_from, offset));
           break;
         case ListAnswer::Kind::kAccepts:
           ++counts.callable;
@@ -161,7 +164,7 @@ struct Scrubber::Impl {
           auto it = std::lower_bound(since.begin(), since.end(),
                                      std::pair<uint64_t, TimePoint>{e.number, TimePoint::min()});
           if (it != since.end() && it->first == e.number)
-            detail = "since " + Date(it->second) + "; ";
+            detail = "since " + Date(it->second, offset) + "; ";
           detail += "refuses " + a.preferences.Describe();
           AppendCsv(out, detail);
           break;
@@ -171,7 +174,7 @@ struct Scrubber::Impl {
           out->append(",exempt,");
           auto ex = registry.ExemptionFor(org_id, e.number, at);
           std::string detail = ex ? std::string(Name(ex->basis)) : "exemption";
-          if (ex && ex->expires_at) detail += " until " + Date(*ex->expires_at);
+          if (ex && ex->expires_at) detail += " until " + Date(*ex->expires_at, offset);
           if (ex && !ex->expires_at) detail += " until revoked";
           AppendCsv(out, detail);
           break;

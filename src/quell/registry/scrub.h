@@ -13,7 +13,8 @@
 //   +8613700137000,exempt,consent until 2027-03-01
 //   138-0013,invalid,not a phone number
 //
-// status: callable / protected / exempt / invalid (docs/formats/dnc.md). A
+// status: callable / protected / exempt / invalid (docs/formats/dnc.md); dates
+// are local dates at the register's UTC offset. A
 // number is protected when it refuses marketing of at least one of the
 // organisation's declared categories (all categories if it declared none) at
 // some hour; a number still in its grace period is callable, with the date its

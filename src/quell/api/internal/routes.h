@@ -62,6 +62,8 @@ struct RouteSpec {
   // A machine call on the call path (screening): counted per API key, not
   // audited one by one, though it is a POST.
   bool machine = false;
+  // The body is not JSON (a CSV upload): the handler checks its Content-Type.
+  bool raw_body = false;
   RouteHandler handler;
 };
 
@@ -77,9 +79,11 @@ class RouteTable {
 // Route groups, one per domain file.
 void RegisterOpsRoutes(RouteTable& table);      // routes_ops.cc: health, metrics, vocabulary
 void RegisterSessionRoutes(RouteTable& table);  // routes_session.cc: login, logout, whoami
-void RegisterAdminRoutes(RouteTable& table);  // routes_admin.cc: users, orgs, keys, audit, notices
-void RegisterStirRoutes(RouteTable& table);   // routes_stir.cc: /stir/v1, /sti-cr, TN ownership
+void RegisterAdminRoutes(RouteTable& table);   // routes_admin.cc: users, orgs, keys, audit, notices
+void RegisterStirRoutes(RouteTable& table);    // routes_stir.cc: /stir/v1, /sti-cr, TN ownership
 void RegisterScreenRoutes(RouteTable& table);  // routes_screen.cc: /api/v1/screen
+void RegisterDncRoutes(RouteTable& table);     // routes_dnc.cc: /api/v1/dnc
+void RegisterDncCitizenRoutes(RouteTable& table);  // routes_dnc_citizen.cc: codes, verify, me
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);
