@@ -2,6 +2,8 @@
 // demo accounts.
 #include "quell/api/internal/json.h"
 #include "quell/core/metrics.h"
+#include "quell/core/number_plan.h"
+#include "quell/notify/notify.h"
 #include "quell/store/store.h"
 
 namespace quell::api {
@@ -73,6 +75,32 @@ void RegisterOpsRoutes(RouteTable& table) {
          WriteJson(ctx, 200, {{"demo", true}, {"accounts", accounts}});
          return Status::Ok();
        }});
+
+  // The demo's SMS outbox for one number: where a visitor reads the one-time
+  // code "sent" to a demo number. Demo mode only (nothing is really sent then).
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/demo/sms",
+             .is_public = true,
+             .handler = [](Context& ctx) {
+               if (!ctx.options.demo) return NotFound("not running in demo mode");
+               if (!ctx.services.notifier || !ctx.services.plan) {
+                 return Unavailable("notices are not configured");
+               }
+               const uint64_t n = ctx.services.plan->ToCompact(ctx.req.QueryParam("number"));
+               if (n == 0) return InvalidArgument("'number' must be a phone number");
+               const std::string e164 = "+" + std::to_string(n);
+               QUELL_ASSIGN_OR_RETURN(
+                   auto notices, ctx.services.notifier->List(notify::NoticeStatus::kHeld, 200));
+               Json out = Json::array();
+               for (const notify::Notice& notice : notices) {
+                 if (notice.channel != notify::Channel::kSms || notice.destination != e164)
+                   continue;
+                 out.push_back({{"at", TimeJson(notice.created_at)}, {"text", notice.body}});
+                 if (out.size() == 5) break;
+               }
+               WriteJson(ctx, 200, {{"number", e164}, {"messages", std::move(out)}});
+               return Status::Ok();
+             }});
 }
 
 }  // namespace quell::api

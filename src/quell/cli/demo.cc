@@ -4,6 +4,7 @@
 
 #include "quell/cli/shaken_pki.h"
 #include "quell/notify/notify.h"
+#include "quell/registry/registry.h"
 #include "quell/shaken/tn_ownership.h"
 
 namespace quell::cli {
@@ -151,6 +152,78 @@ Status SeedShakenCustomers(access::Accounts& accounts, shaken::TnOwnership& owne
     }
   }
   return Status::Ok();
+}
+
+Status SeedDnc(access::Accounts& accounts, registry::Registry& registry, Clock& clock) {
+  QUELL_ASSIGN_OR_RETURN(access::Organisation org, accounts.FindOrganisation("Demo Finance Ltd"));
+  QUELL_ASSIGN_OR_RETURN(auto ranges, registry.ListRanges(org.id));
+  if (!ranges.empty()) return Status::Ok();  // seeded by an earlier start
+  auto number = [](const char* text) { return *PhoneNumber::Parse(text, "CN"); };
+  const uint16_t finance = 1u << static_cast<int>(Category::kFinance);
+  const uint16_t insurance = 1u << static_cast<int>(Category::kInsurance);
+  registry::DeclaredRange range{.first = number("+862161234000"),
+                                .last = number("+862161234999"),
+                                .categories = static_cast<uint16_t>(finance | insurance)};
+  registry::DeclaredRange service{.first = number("+862161235000"),
+                                  .last = number("+862161235000"),
+                                  .purpose = registry::Purpose::kService,
+                                  .categories = finance};
+  const registry::DeclaredRange both[] = {range, service};
+  QUELL_RETURN_IF_ERROR(registry.DeclareRanges(org.id, both).status());
+
+  const TimePoint now = clock.Now();
+  const auto days = [](int d) { return std::chrono::hours(24 * d); };
+  std::vector<registry::RegisterRequest> rows = {
+      // The demo traffic calls this number from the marketing range: blocked.
+      {.number = number("+8613800138005"),
+       .channel = registry::Channel::kWeb,
+       .verification = "sms-code",
+       .actor = "demo",
+       .registered_at = now - days(90)},
+      // Refuses finance, except in the evening.
+      {.number = number("+8613500135000"),
+       .channel = registry::Channel::kWeb,
+       .verification = "sms-code",
+       .actor = "demo",
+       .preferences = *registry::ParsePreferences({"finance"}, {"18-21"}),
+       .registered_at = now - days(60)},
+      // Refuses only real estate: Demo Finance may call.
+      {.number = number("+8613600136000"),
+       .channel = registry::Channel::kCarrier,
+       .verification = "carrier:Demo Telecom",
+       .actor = "demo",
+       .preferences = *registry::ParsePreferences({"real_estate"}, {}),
+       .registered_at = now - days(45)},
+      // Registered five days ago: protected in 26 days.
+      {.number = number("+8613900139000"),
+       .channel = registry::Channel::kWeb,
+       .verification = "sms-code",
+       .actor = "demo",
+       .registered_at = now - days(5)},
+      // Gave Demo Finance its consent (below).
+      {.number = number("+8613800138006"),
+       .channel = registry::Channel::kWeb,
+       .verification = "sms-code",
+       .actor = "demo",
+       .registered_at = now - days(200)},
+  };
+  // Every seventh number of +86 138 0013 8100-8499, registered a year ago.
+  for (uint64_t n = 8613800138100; n < 8613800138500; n += 7) {
+    rows.push_back({.number = *PhoneNumber::FromCompact(n),
+                    .channel = registry::Channel::kImport,
+                    .verification = "import",
+                    .actor = "demo",
+                    .registered_at = now - days(365)});
+  }
+  QUELL_ASSIGN_OR_RETURN(auto done, registry.RegisterMany(rows));
+  for (const auto& r : done) QUELL_RETURN_IF_ERROR(r.status());
+  registry::Exemption consent{.org_id = org.id,
+                              .number = number("+8613800138006"),
+                              .basis = registry::ExemptionBasis::kConsent,
+                              .starts_at = now - days(30),
+                              .note = "signed consent form (demo)"};
+  QUELL_RETURN_IF_ERROR(registry.AddExemption(consent).status());
+  return registry.Maintain(/*force_snapshot=*/true);
 }
 
 }  // namespace quell::cli

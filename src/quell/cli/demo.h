@@ -15,6 +15,9 @@
 namespace quell::notify {
 class Notifier;
 }
+namespace quell::registry {
+class Registry;
+}
 
 namespace quell::cli {
 
@@ -37,5 +40,11 @@ SignerEntry DemoSigner(const std::string& data_dir, const std::string& base_url)
 // tried: a bank's service lines (A), a call centre (A for its numbers, B for any
 // other), an international gateway (C).
 Status SeedShakenCustomers(access::Accounts& accounts, shaken::TnOwnership& ownership);
+
+// The Do-Not-Call register's demo: Demo Finance Ltd's declared marketing range
+// (+86 21 6123 4000-4999: finance, insurance) and a consent, numbers protected
+// with every kind of preference, one still in its grace period, and a few
+// hundred more registered long ago so a scrub finds some (docs/dnc.md "Demo").
+Status SeedDnc(access::Accounts& accounts, registry::Registry& registry, Clock& clock);
 
 }  // namespace quell::cli

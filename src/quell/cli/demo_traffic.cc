@@ -37,6 +37,10 @@ constexpr DemoCall kCalls[] = {
      "X-Quell-Direction: originating\r\nX-Quell-Customer: demo-finance\r\n", 10},  // signed A
     {"+8613700137000", "+8613900139000",
      "X-Quell-Direction: originating\r\nX-Quell-Customer: demo-finance\r\n", 5},  // signed B
+    // Demo Finance's marketing range (SeedDnc): to a Do-Not-Call number (608),
+    // to one that refuses only real estate (labelled with its category).
+    {"+862161234567", "+8613800138005", "", 6},
+    {"+862161234567", "+8613600136000", "", 4},
 };
 
 }  // namespace

@@ -167,6 +167,11 @@ int Serve(const ServeFlags& flags) {
   if (flags.demo && screen_config->signing_org.empty()) screen_config->signing_org = "Demo Telecom";
   auto dnc = OpenRegistry(*env, **store, Clock::Real());
   if (!dnc) return fail(dnc.status().WithContext("opening the Do-Not-Call register"));
+  if (flags.demo) {
+    if (Status s = SeedDnc(**accounts, **dnc, Clock::Real()); !s.ok()) {
+      return fail(s.WithContext("seeding the Do-Not-Call demo"));
+    }
+  }
   auto ownership = registry::Ownership::Open(**store, Clock::Real(), **notifier);
   if (!ownership) return fail(ownership.status());
   auto screening =
