@@ -15,6 +15,7 @@
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/registry.h"
+#include "quell/registry/violations.h"
 #include "quell/store/store.h"
 
 namespace quell::api {
@@ -42,12 +43,14 @@ class DncApiTest : public ::testing::Test {
     notifier_ = *notify::Notifier::Open(*store_, clock_, notify::Options{});
     registry_ = *registry::Registry::Open(*store_, clock_, {});
     ownership_ = *registry::Ownership::Open(*store_, clock_, *notifier_);
+    violations_ = *registry::ViolationRecorder::Start(*registry_, *store_, clock_);
     app_ = std::make_unique<App>(AppOptions{}, Services{.store = *store_,
                                                         .accounts = *accounts_,
                                                         .notifier = notifier_.get(),
                                                         .clock = clock_,
                                                         .registry = registry_.get(),
                                                         .ownership = ownership_.get(),
+                                                        .violations = violations_.get(),
                                                         .plan = &plan_});
   }
   void TearDown() override {
@@ -105,6 +108,7 @@ class DncApiTest : public ::testing::Test {
   std::unique_ptr<notify::Notifier> notifier_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<registry::Ownership> ownership_;
+  std::unique_ptr<registry::ViolationRecorder> violations_;
   std::string carrier_key_, business_key_, other_key_, analyst_key_;
   std::unique_ptr<App> app_;
 };
@@ -290,6 +294,33 @@ TEST_F(DncApiTest, ChangeFeedAndSnapshotsByPrefix) {
             "+8613800138001,travel,\n");
   EXPECT_EQ(Call("GET", "/api/v1/dnc/snapshot?prefix=86", "", business_key_).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/dnc/changes", "", "").status, 401);
+}
+
+TEST_F(DncApiTest, ViolationsAreShownToTheirOrganisationAndToStaff) {
+  ASSERT_EQ(
+      Call("POST", "/api/v1/dnc/ranges",
+           json{{"first", "02161234000"}, {"last", "02161234999"}, {"categories", {"finance"}}}
+               .dump(),
+           business_key_)
+          .status,
+      201);
+  ASSERT_TRUE(registry_->Register({.number = *PhoneNumber::Parse("13800138000", "CN"),
+                                   .registered_at = clock_.Now() - hours(24 * 60)}));
+  events::CallEvent e;
+  e.time_us = ToUnixMillis(clock_.Now()) * 1000;
+  e.caller = 862161234567;
+  e.callee = 8613800138000;
+  e.call_id.Assign("call-9");
+  violations_->Publish(e);
+  ASSERT_TRUE(violations_->Flush().ok());
+  auto mine = Call("GET", "/api/v1/dnc/violations", "", business_key_);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_EQ(Body(mine)["violations"].size(), 1u);
+  EXPECT_EQ(Body(mine)["violations"][0]["callee"], "+8613800138000");
+  EXPECT_EQ(Body(mine)["violations"][0]["category"], "finance");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/dnc/violations", "", other_key_))["violations"].size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/dnc/violations", "", analyst_key_))["violations"].size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/dnc/violations", "", carrier_key_).status, 403);
 }
 
 TEST_F(DncApiTest, StaffSeeANumbersHistory) {

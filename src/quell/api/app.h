@@ -46,6 +46,7 @@ class Pipeline;
 namespace quell::registry {
 class Registry;
 class Ownership;
+class ViolationRecorder;
 }  // namespace quell::registry
 namespace quell {
 class NumberPlan;
@@ -79,15 +80,16 @@ struct Services {
   access::Accounts& accounts;
   notify::Notifier* notifier = nullptr;
   Clock& clock;
-  shaken::Verifier* verifier = nullptr;           // STI-VS: /stir/v1/verification
-  shaken::Signer* signer = nullptr;               // STI-AS: /stir/v1/signing
-  shaken::SignerRegistry* signers = nullptr;      // certificates served at /sti-cr/
-  std::chrono::seconds repository_max_age{3600};  // their Cache-Control max-age
-  shaken::TnOwnership* tn_ownership = nullptr;    // attestation data: /api/v1/shaken/
-  screen::Pipeline* pipeline = nullptr;           // call screening: /api/v1/screen
-  registry::Registry* registry = nullptr;         // the Do-Not-Call register: /api/v1/dnc
-  registry::Ownership* ownership = nullptr;       // citizens' one-time codes: /api/v1/dnc/me
-  const NumberPlan* plan = nullptr;               // parses numbers in DNC requests
+  shaken::Verifier* verifier = nullptr;               // STI-VS: /stir/v1/verification
+  shaken::Signer* signer = nullptr;                   // STI-AS: /stir/v1/signing
+  shaken::SignerRegistry* signers = nullptr;          // certificates served at /sti-cr/
+  std::chrono::seconds repository_max_age{3600};      // their Cache-Control max-age
+  shaken::TnOwnership* tn_ownership = nullptr;        // attestation data: /api/v1/shaken/
+  screen::Pipeline* pipeline = nullptr;               // call screening: /api/v1/screen
+  registry::Registry* registry = nullptr;             // the Do-Not-Call register: /api/v1/dnc
+  registry::Ownership* ownership = nullptr;           // citizens' one-time codes: /api/v1/dnc/me
+  registry::ViolationRecorder* violations = nullptr;  // /api/v1/dnc/violations
+  const NumberPlan* plan = nullptr;                   // parses numbers in DNC requests
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

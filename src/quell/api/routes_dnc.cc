@@ -11,6 +11,7 @@
 #include "quell/registry/list_reader.h"
 #include "quell/registry/registry.h"
 #include "quell/registry/scrub.h"
+#include "quell/registry/violations.h"
 
 namespace quell::api {
 namespace {
@@ -459,6 +460,39 @@ Status RevokeExemption(Context& ctx) {
   return Status::Ok();
 }
 
+Status ListViolations(Context& ctx) {
+  if (ctx.services.violations == nullptr) return Unavailable("violations are not recorded here");
+  QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 100, 1, 1000));
+  QUELL_ASSIGN_OR_RETURN(int64_t before, IntQuery(ctx, "before", 0, 0, INT64_MAX));
+  int64_t org = 0;
+  if (IsStaff(ctx)) {
+    QUELL_ASSIGN_OR_RETURN(org, IntQuery(ctx, "org_id", 0, 0, INT64_MAX));
+  } else {
+    QUELL_ASSIGN_OR_RETURN(org, BusinessOrgOf(ctx));
+  }
+  QUELL_ASSIGN_OR_RETURN(auto list,
+                         ctx.services.violations->List(org, static_cast<int>(limit), before));
+  Json out = Json::array();
+  for (const auto& v : list) {
+    out.push_back({{"id", v.id},
+                   {"org_id", v.org_id},
+                   {"caller", v.caller.E164()},
+                   {"callee", v.callee.E164()},
+                   {"at", TimeJson(v.at)},
+                   {"category", std::string(Name(v.category))},
+                   {"seen", v.seen},
+                   {"blocked", v.blocked},
+                   {"answered", v.answered},
+                   {"talk_seconds", static_cast<double>(v.talk_ms) / 1000.0},
+                   {"call_id", v.call_id},
+                   {"trunk", v.trunk},
+                   {"recorded_at", TimeJson(v.recorded_at)}});
+  }
+  ctx.audit_target = "dnc:violations";
+  WriteJson(ctx, 200, {{"violations", std::move(out)}});
+  return Status::Ok();
+}
+
 Status Stats(Context& ctx) {
   QUELL_ASSIGN_OR_RETURN(Registry * reg, RegistryOf(ctx));
   const registry::Stats s = reg->GetStats();
@@ -510,6 +544,12 @@ void RegisterDncRoutes(RouteTable& table) {
              .pattern = "/api/v1/dnc/receipts/{id}",
              .roles = receipt_readers,
              .handler = GetReceipt});
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/dnc/violations",
+             .roles = receipt_readers,
+             .audit_action = "dnc.violations.view",
+             .audit_view = true,
+             .handler = ListViolations});
   table.Add({.method = "GET",
              .pattern = "/api/v1/dnc/ranges",
              .roles = kBusiness,

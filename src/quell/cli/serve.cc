@@ -25,6 +25,7 @@
 #include "quell/core/ids.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
+#include "quell/registry/violations.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/shaken/verifier.h"
@@ -174,8 +175,11 @@ int Serve(const ServeFlags& flags) {
   }
   auto ownership = registry::Ownership::Open(**store, Clock::Real(), **notifier);
   if (!ownership) return fail(ownership.status());
+  // Every screened call goes past the register's violation check.
+  auto violations = registry::ViolationRecorder::Start(**dnc, **store, Clock::Real());
+  if (!violations) return fail(violations.status());
   auto screening =
-      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), nullptr);
+      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), violations->get());
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
@@ -196,6 +200,7 @@ int Serve(const ServeFlags& flags) {
                                           .pipeline = screening->pipeline.get(),
                                           .registry = dnc->get(),
                                           .ownership = ownership->get(),
+                                          .violations = violations->get(),
                                           .plan = screening->plan.get(),
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
