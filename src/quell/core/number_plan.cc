@@ -138,8 +138,11 @@ NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
     }
   }
   const std::size_t n = std::bit_ceil(std::max<std::size_t>(cache_slots, 64));
-  mask_ = n - 1;
-  slots_ = std::make_unique<std::atomic<uint64_t>[]>(n);
+  buckets_mask_ = n / kBucketSlots - 1;
+  // One bucket per cache line: over-allocate by a line and align.
+  slots_ = std::make_unique<std::atomic<uint64_t>[]>(n + kBucketSlots);
+  const auto addr = reinterpret_cast<std::uintptr_t>(slots_.get());
+  table_ = slots_.get() + ((64 - addr % 64) % 64) / sizeof(std::atomic<uint64_t>);
   Regions();  // built before the first call on a hot path
 }
 
@@ -203,8 +206,11 @@ NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
   const std::string e164 = "+" + std::to_string(compact);
   Proto pn;
   if (Util().Parse(e164, "ZZ", &pn) != PhoneNumberUtil::NO_PARSING_ERROR) return info;
-  info.valid = Util().IsValidNumber(pn);
-  info.type = internal::NumberTypeOf(Util().GetNumberType(pn));
+  // IsValidNumber is GetNumberType != UNKNOWN for the number's region; asking
+  // once instead of twice halves the regular-expression work of a cache miss.
+  const auto type = Util().GetNumberType(pn);
+  info.valid = type != PhoneNumberUtil::UNKNOWN;
+  info.type = internal::NumberTypeOf(type);
   std::string region;
   Util().GetRegionCodeForNumber(pn, &region);
   if (region.size() == 2) {
@@ -214,27 +220,44 @@ NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
   return info;
 }
 
-std::size_t NumberPlan::SlotOf(uint64_t key) const {
+std::size_t NumberPlan::BucketOf(uint64_t key) const {
   // Fibonacci hashing spreads neighbouring prefixes over the table.
-  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & buckets_mask_;
 }
 
 void NumberPlan::Prefetch(uint64_t compact) const {
   if (compact == 0 || compact > kMaxCompact) return;
   int length = 0;
-  __builtin_prefetch(&slots_[SlotOf(KeyOf(compact, &length))]);
+  __builtin_prefetch(&table_[BucketOf(KeyOf(compact, &length)) * kBucketSlots]);
+}
+
+void NumberPlan::Store(std::size_t bucket, uint64_t key, const NumberInfo& info) const {
+  std::atomic<uint64_t>* b = &table_[bucket * kBucketSlots];
+  // An empty slot of the bucket, or else one chosen by the key (a slot lost
+  // to a concurrent store is simply recomputed later).
+  std::size_t victim = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 61);
+  for (std::size_t i = 0; i < kBucketSlots; ++i) {
+    if ((b[i].load(std::memory_order_relaxed) & kFilled) == 0) {
+      victim = i;
+      break;
+    }
+  }
+  b[victim].store(Pack(key, info), std::memory_order_relaxed);
 }
 
 NumberInfo NumberPlan::Classify(uint64_t compact) const {
   if (compact == 0 || compact > kMaxCompact) return {};
   int length = 0;
   const uint64_t key = KeyOf(compact, &length);
-  const std::size_t index = SlotOf(key);
-  const uint64_t slot = slots_[index].load(std::memory_order_relaxed);
-  if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
+  const std::size_t bucket = BucketOf(key);
+  const std::atomic<uint64_t>* b = &table_[bucket * kBucketSlots];
+  for (std::size_t i = 0; i < kBucketSlots; ++i) {
+    const uint64_t slot = b[i].load(std::memory_order_relaxed);
+    if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
+  }
   if (length <= kPrefixDigits) {
     const NumberInfo info = ClassifySlow(compact);
-    slots_[index].store(Pack(key, info), std::memory_order_relaxed);
+    Store(bucket, key, info);
     return info;
   }
   // What the block caches is decided by the block, not by the number that
@@ -250,7 +273,7 @@ NumberInfo NumberPlan::Classify(uint64_t compact) const {
     return a.valid == b.valid && a.type == b.type && a.Region() == b.Region();
   };
   if (!same(first, last)) return ClassifySlow(compact);
-  slots_[index].store(Pack(key, first), std::memory_order_relaxed);
+  Store(bucket, key, first);
   return first;
 }
 

@@ -66,15 +66,21 @@ class NumberPlan {
   std::string_view home_region() const { return {home_region_, 2}; }
 
  private:
-  std::size_t SlotOf(uint64_t key) const;
+  // The cache is 8-way set-associative: a bucket of 8 slots per cache line, so
+  // the ~70,000 blocks of a national plan's mobile ranges live together
+  // without evicting each other.
+  static constexpr std::size_t kBucketSlots = 8;
+  std::size_t BucketOf(uint64_t key) const;
+  void Store(std::size_t bucket, uint64_t key, const NumberInfo& info) const;
 
   char home_region_[3];
   int home_cc_ = 0;
   char home_cc_text_[4] = {};
   char ndd_[4] = {};  // national (trunk) prefix digits, e.g. "0"; empty if none
   char idd_[6] = {};  // preferred international prefix digits, e.g. "00"; empty if unknown
-  std::size_t mask_;
-  std::unique_ptr<std::atomic<uint64_t>[]> slots_;
+  std::size_t buckets_mask_;
+  std::unique_ptr<std::atomic<uint64_t>[]> slots_;  // the allocation
+  std::atomic<uint64_t>* table_ = nullptr;          // its first cache-line-aligned slot
 };
 
 }  // namespace quell

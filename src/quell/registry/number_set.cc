@@ -80,7 +80,60 @@ bool NumberSet::Contains(uint64_t number) const {
   return r != nullptr && r->contains(LowOf(number));
 }
 
+namespace {
+
+struct Keyed {
+  uint64_t number;
+  uint32_t index;
+};
+
+// LSD radix sort by number, 11 bits a pass, skipping passes where every number
+// has the same digit (the high digits of one country's numbers).
+void RadixSort(std::vector<Keyed>& v, std::vector<Keyed>& tmp) {
+  constexpr int kBits = 11;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  tmp.resize(v.size());
+  std::vector<uint32_t> count(kBuckets);
+  for (int shift = 0; shift < 55; shift += kBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const Keyed& k : v) ++count[(k.number >> shift) & (kBuckets - 1)];
+    if (count[(v[0].number >> shift) & (kBuckets - 1)] == v.size()) continue;
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      const uint32_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (const Keyed& k : v) tmp[count[(k.number >> shift) & (kBuckets - 1)]++] = k;
+    v.swap(tmp);
+  }
+}
+
+}  // namespace
+
 void NumberSet::ContainsMany(std::span<const uint64_t> numbers, bool* out) const {
+  if (numbers.size() >= 4096) {
+    // A long list is checked in ascending order: each bitmap container is
+    // loaded once for all the list's numbers in it, instead of once per number.
+    std::vector<Keyed> sorted(numbers.size()), tmp;
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      sorted[i] = {numbers[i], static_cast<uint32_t>(i)};
+    }
+    RadixSort(sorted, tmp);
+    const Roaring* block = nullptr;
+    uint32_t block_high = 0;
+    bool have = false;
+    for (const Keyed& k : sorted) {
+      const uint32_t high = HighOf(k.number);
+      if (!have || high != block_high) {
+        block = impl_->Find(high);
+        block_high = high;
+        have = true;
+      }
+      out[k.index] = block != nullptr && block->contains(LowOf(k.number));
+    }
+    return;
+  }
   const Roaring* block = nullptr;
   uint32_t block_high = 0;
   bool have = false;

@@ -44,8 +44,9 @@ class NumberSet {
   void AddMany(std::span<const uint64_t> numbers);
 
   bool Contains(uint64_t number) const;
-  // Membership of `numbers[i]` into `out[i]`, for a whole list at once: a
-  // block is found once per run of numbers in it, so sorted input is fastest.
+  // Membership of `numbers[i]` into `out[i]`, for a whole list at once. Long
+  // lists (4,096 numbers or more) are checked in ascending order (radix sort),
+  // so each container is loaded once for all the list's numbers in it.
   void ContainsMany(std::span<const uint64_t> numbers, bool* out) const;
 
   uint64_t Cardinality() const;

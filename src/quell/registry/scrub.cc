@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 #include "quell/core/ids.h"
@@ -12,7 +13,9 @@
 namespace quell::registry {
 namespace {
 
-constexpr std::size_t kBatch = 8192;
+// Lines checked against the register at once: long enough that the register's
+// containers are loaded once for many of the list's numbers (NumberSet::ContainsMany).
+constexpr std::size_t kBatch = 1 << 20;
 
 class Sha256Stream {
  public:
@@ -140,8 +143,10 @@ struct Scrubber::Impl {
         continue;
       }
       const ListAnswer& a = answers[k++];
-      out->push_back('+');
-      out->append(std::to_string(e.number));
+      char digits[24];
+      digits[0] = '+';
+      const auto end = std::to_chars(digits + 1, digits + sizeof digits, e.number).ptr;
+      out->append(digits, static_cast<std::size_t>(end - digits));
       switch (a.kind) {
         case ListAnswer::Kind::kNotRegistered:
           ++counts.callable;

@@ -2,14 +2,14 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace quell::registry::internal {
 namespace {
@@ -149,12 +149,50 @@ Status WriteSnapshot(const Index& index, const std::string& path) {
   return Status::Ok();
 }
 
+// A read-only memory map of a whole file (no copy of a snapshot that may be
+// close to a gigabyte).
+class MappedFile {
+ public:
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(data_, size_);
+  }
+  Status Open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return errno == ENOENT ? NotFound("no snapshot at " + path)
+                             : ErrnoStatus("cannot open", path);
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      const Status s = ErrnoStatus("cannot stat", path);
+      ::close(fd);
+      return s;
+    }
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        const Status s = ErrnoStatus("cannot map", path);
+        ::close(fd);
+        return s;
+      }
+      data_ = p;
+      ::madvise(data_, size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    return Status::Ok();
+  }
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 Status ReadSnapshot(const std::string& path, Index* index) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("no snapshot at " + path);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string data = std::move(buf).str();
+  MappedFile file;
+  QUELL_RETURN_IF_ERROR(file.Open(path));
+  const std::string_view data = file.view();
   auto bad = [&](std::string_view why) {
     return InvalidArgument("snapshot " + path + " is damaged: " + std::string(why));
   };
@@ -163,7 +201,7 @@ Status ReadSnapshot(const std::string& path, Index* index) {
     return bad("not a Quell DNC snapshot");
   }
   std::string_view body(data.data(), data.size() - kDigestBytes);
-  if (Sha256(body) != std::string_view(data).substr(body.size())) return bad("checksum mismatch");
+  if (Sha256(body) != data.substr(body.size())) return bad("checksum mismatch");
   body.remove_prefix(sizeof kMagic);
   uint64_t format = 0, version = 0, size = 0, count = 0;
   if (!Get(&body, 4, &format) || format != kFormatVersion) return bad("unknown format version");
