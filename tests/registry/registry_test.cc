@@ -1,10 +1,13 @@
 #include "quell/registry/registry.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -301,6 +304,38 @@ TEST_F(RegistryTest, ExemptionsLiftProtectionForTheirOrganisationOnly) {
   EXPECT_TRUE(
       registry_->CheckCall(Num("02161234567").compact(), callee, clock_.Now()).protected_callee);
   EXPECT_EQ(registry_->RevokeExemption(kOrg, added.id).code(), StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, ConcurrentRegistrationsShareCommitsAndAllLand) {
+  constexpr int kThreads = 8, kEach = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::vector<std::vector<int64_t>> versions(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto n = PhoneNumber::FromCompact(8613800000000 + static_cast<uint64_t>(t * 1000 + i));
+        auto c = registry_->Register({.number = *n, .verification = "test"});
+        if (!c) {
+          ++failures;
+        } else {
+          versions[t].push_back(c->version);
+        }
+      }
+      // A bad request in a group fails alone.
+      auto bad = registry_->Register(
+          {.number = Num("13900139000"), .registered_at = clock_.Now() + hours(1)});
+      if (bad.has_value()) ++failures;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::set<int64_t> all;
+  for (const auto& v : versions) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach)) << "one version per change";
+  EXPECT_EQ(registry_->GetStats().pending_numbers, static_cast<uint64_t>(kThreads * kEach));
+  QUELL_ASSERT_OK_AND_ASSIGN(ChangePage page, registry_->Changes(0, 10000));
+  EXPECT_EQ(page.changes.size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
 TEST_F(RegistryTest, DeclaredRangesNeverOverlap) {

@@ -7,11 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as i18n from '../../web/js/i18n.js';
-import { api, ApiError, errorKey, setCsrfToken, setUnauthorizedHandler, buildUrl } from '../../web/js/api.js';
+import { api, apiText, ApiError, errorKey, setCsrfToken, setUnauthorizedHandler, buildUrl } from '../../web/js/api.js';
 import { displayTn, atisError, isReplay, newOrigid } from '../../web/js/views/carrier/shaken.js';
 import { nationalNumber, numberQuery } from '../../web/js/phone.js';
 import { navGroups, workspacePages } from '../../web/js/nav.js';
 import * as screening from '../../web/js/views/screening.js';
+import * as dnc from '../../web/js/views/dnc/common.js';
+import { rangeBody, exemptionBody } from '../../web/js/views/dnc/business.js';
+import { fileMatch, hex } from '../../web/js/views/dnc/registry.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -238,13 +241,25 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
   assert.deepEqual(hrefs('carrier'), ['#/screening', '#/carrier/shaken']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/dnc/registry']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/dnc/registry']);
+});
+
+test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
+  const hrefs = (role) => workspacePages(role).map((p) => p.href);
+  assert.deepEqual(hrefs('business'), ['#/business/dnc']);
+  assert.ok(hrefs('admin').includes('#/dnc/registry'));
+  assert.ok(!hrefs('admin').includes('#/business/dnc'));
+  for (const role of ['citizen', 'carrier', 'app', 'data_controller', 'business']) assert.ok(!hrefs(role).includes('#/dnc/registry'), role);
+  for (const role of ['business', 'analyst']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
+  const [pub, workspace] = navGroups({ role: 'business' });
+  assert.deepEqual(pub.items.map((p) => p.href), ['#/']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/business/dnc']);
 });
 
 test('call screening: chart axes step by 1, 2 or 5 and hold the peak', () => {
@@ -318,4 +333,167 @@ test('call screening: shares, microseconds and the request of a tried call', () 
     body: { callee: '110', direction: 'originating', international_trunk: true, identity: 'a.b.c;info=<x>' },
   });
   assert.deepEqual(screening.screenRequest({ caller: '+8612345', callee: '  ' }), { error: 'screening.try.error_callee' });
+});
+
+// --- session-less requests, text bodies ------------------------------------------------
+
+function textFetch(status, text, headers = {}) {
+  const calls = [];
+  const fn = async (url, init) => {
+    calls.push({ url, init });
+    return {
+      status,
+      ok: status >= 200 && status < 300,
+      text: async () => text,
+      blob: async () => new Blob([text]),
+      headers: { get: (name) => headers[name] ?? null },
+    };
+  };
+  fn.calls = calls;
+  return fn;
+}
+
+test('session: false sends neither cookie nor CSRF token, and its 401 keeps the session', async () => {
+  const seen = [];
+  setUnauthorizedHandler((err) => seen.push(err.status));
+  setCsrfToken('tok');
+  const f = fakeFetch(200, { ok: true });
+  await api('/api/v1/dnc/me', { method: 'PUT', body: { categories: [] }, headers: { 'X-Quell-Dnc-Token': 'abc' }, session: false, fetchImpl: f });
+  const { init } = f.calls[0];
+  assert.equal(init.headers['X-CSRF-Token'], undefined);
+  assert.equal(init.headers['X-Quell-Dnc-Token'], 'abc');
+  assert.equal(init.credentials, 'omit');
+  const wrong = fakeFetch(401, { error: { code: 'unauthenticated', message: 'wrong or expired code' } });
+  await assert.rejects(api('/api/v1/dnc/verify', { method: 'POST', body: {}, session: false, fetchImpl: wrong }), (err) => err.status === 401);
+  assert.deepEqual(seen, [], 'a wrong code does not end the portal session');
+  setCsrfToken(null);
+  setUnauthorizedHandler(null);
+});
+
+test('apiText sends a text body as it is, with the CSRF token, and gives text or a Blob and the headers', async () => {
+  setCsrfToken('tok-9');
+  const list = '13800138005\nhello\n';
+  const f = textFetch(200, 'number,status,detail\n+8613800138005,protected,x\n', { 'X-Quell-Scrub-Receipt': 'scrub_1' });
+  const res = await apiText('/api/v1/dnc/scrub', { body: list, fetchImpl: f });
+  const { init } = f.calls[0];
+  assert.equal(init.method, 'POST');
+  assert.equal(init.body, list);
+  assert.equal(init.headers['Content-Type'], 'text/csv');
+  assert.equal(init.headers['X-CSRF-Token'], 'tok-9');
+  assert.equal(init.credentials, 'same-origin');
+  assert.equal(res.status, 200);
+  assert.match(res.body, /^number,status,detail\n/);
+  assert.equal(res.headers.get('X-Quell-Scrub-Receipt'), 'scrub_1');
+  const b = await apiText('/api/v1/dnc/scrub', { body: list, as: 'blob', fetchImpl: f });
+  assert.ok(b.body instanceof Blob);
+  assert.match(await b.body.text(), /protected/);
+  const bad = fakeFetch(400, { error: { code: 'invalid_argument', message: 'send the list as the body' } });
+  await assert.rejects(apiText('/api/v1/dnc/scrub', { body: '', fetchImpl: bad }), (err) => err instanceof ApiError && err.status === 400 && err.detail === 'send the list as the body');
+  setCsrfToken(null);
+});
+
+test('text parameters: dates, times and numbers are formatted in the current language', () => {
+  i18n.setLang('en', { persist: false });
+  assert.equal(i18n.argText('x'), 'x');
+  assert.equal(i18n.argText(3), '3');
+  assert.match(i18n.argText({ date: '2026-12-30T05:13:16Z' }), /2026/);
+  assert.doesNotMatch(i18n.argText({ date: '2026-12-30T05:13:16Z' }), /05:13/);
+  assert.equal(i18n.interpolate('from {d}', { d: { number: 1234 } }), 'from 1,234');
+  i18n.setLang('zh', { persist: false });
+  assert.match(i18n.formatDate('2026-12-30T12:00:00Z'), /^2026年12月\d+日$/);
+  assert.equal(i18n.formatDate(null), '');
+  assert.equal(i18n.formatDate('soon'), 'soon');
+  i18n.setLang('en', { persist: false });
+});
+
+// --- Do-Not-Call ------------------------------------------------------------------------------
+
+test('DNC: hour bands are whole hours, end exclusive, and may wrap midnight', () => {
+  assert.equal(dnc.bandName(18, 21), '18-21');
+  assert.equal(dnc.bandName(22, 2), '22-02');
+  assert.deepEqual(dnc.parseBand('18-21'), { from: 18, to: 21, hours: 3, wraps: false });
+  assert.deepEqual(dnc.parseBand('22-02'), { from: 22, to: 2, hours: 4, wraps: true });
+  assert.deepEqual(dnc.parseBand('00-24'), { from: 0, to: 24, hours: 24, wraps: false });
+  for (const bad of ['18-18', '24-02', '8-21', '18-25', '', null, 'all']) assert.equal(dnc.parseBand(bad), null, String(bad));
+  assert.equal(dnc.bandLabel('18-21'), '18:00–21:00');
+  assert.equal(dnc.bandLabel('22-02'), '22:00–02:00');
+});
+
+test('DNC: the preferences form becomes the body of PUT /dnc/me', () => {
+  assert.deepEqual(dnc.preferencesBody({ all: true, categories: ['finance'] }), { body: { categories: [], accepted_bands: [] } });
+  assert.deepEqual(dnc.preferencesBody({ all: false, categories: ['finance', 'education', 'finance'], bands: [{ from: 18, to: 21 }, { from: '18', to: '21' }, { from: 22, to: 2 }] }), {
+    body: { categories: ['finance', 'education'], accepted_bands: ['18-21', '22-02'] },
+  });
+  assert.deepEqual(dnc.preferencesBody({ all: false, categories: [] }), { error: 'dnc.citizen.prefs.error_categories' });
+  assert.deepEqual(dnc.preferencesBody({ all: true, bands: [{ from: 9, to: 9 }] }), { error: 'dnc.citizen.prefs.error_band' });
+});
+
+test('DNC: a registration is none, in its grace period, protected or removed', () => {
+  const now = Date.parse('2026-11-29T00:00:00Z');
+  assert.equal(dnc.registrationState(null, now), 'none');
+  assert.equal(dnc.registrationState({ registered: true, protected_from: '2026-12-30T00:00:00Z' }, now), 'grace');
+  assert.equal(dnc.registrationState({ registered: true, protected_from: '2026-10-01T00:00:00Z' }, now), 'protected');
+  assert.equal(dnc.registrationState({ registered: false, protected_from: '2026-10-01T00:00:00Z', removed_at: '2026-11-01T00:00:00Z' }, now), 'removed');
+});
+
+test('DNC: scrub counts, CSV rows and the preview of a result', () => {
+  assert.deepEqual(dnc.parseCounts('total=6, callable=2, protected=2, exempt=1, invalid=1'), { total: 6, callable: 2, protected: 2, exempt: 1, invalid: 1 });
+  assert.equal(dnc.parseCounts(null), null);
+  assert.equal(dnc.parseCounts('nonsense'), null);
+  assert.deepEqual(dnc.parseCsvLine('a,"b, c","say ""hi""",'), ['a', 'b, c', 'say "hi"', '']);
+  assert.deepEqual(dnc.parseCsvLine('+8613800138005,protected,since 2026-10-01; refuses all marketing'), ['+8613800138005', 'protected', 'since 2026-10-01; refuses all marketing']);
+  const text = 'number,status,detail\n+8613800138005,protected,"refuses finance, insurance"\nhello,invalid,not a phone number\n';
+  assert.deepEqual(dnc.resultPreview(text), {
+    rows: [
+      { number: '+8613800138005', status: 'protected', detail: 'refuses finance, insurance' },
+      { number: 'hello', status: 'invalid', detail: 'not a phone number' },
+    ],
+    more: false,
+  });
+  assert.equal(dnc.resultPreview(text, { limit: 1 }).more, true);
+  assert.equal(dnc.resultPreview(`${text}+86138`, { partial: true }).rows.length, 2, 'a cut last line is left out');
+  assert.equal(dnc.resultPreview(`${text}+86138`).rows.length, 3);
+  assert.deepEqual(dnc.resultPreview(''), { rows: [], more: false });
+});
+
+test('DNC: ranges, exemptions and sizes', () => {
+  assert.equal(dnc.rangeSize('+862161234000', '+862161234999'), 1000);
+  assert.equal(dnc.rangeSize('+862161235000', '+862161235000'), 1);
+  assert.equal(dnc.rangeSize('+86216123', '+862161234999'), null);
+  assert.equal(dnc.rangeSize('+862161234999', '+862161234000'), null);
+  const now = Date.parse('2026-11-29T00:00:00Z');
+  assert.equal(dnc.exemptionState({ starts_at: '2026-10-30T00:00:00Z', expires_at: null, revoked_at: null }, now), 'active');
+  assert.equal(dnc.exemptionState({ starts_at: '2026-10-30T00:00:00Z', expires_at: null, revoked_at: '2026-11-01T00:00:00Z' }, now), 'revoked');
+  assert.equal(dnc.exemptionState({ starts_at: '2026-10-01T00:00:00Z', expires_at: '2026-11-01T00:00:00Z', revoked_at: null }, now), 'expired');
+  assert.equal(dnc.exemptionState({ starts_at: '2026-12-01T00:00:00Z', expires_at: null, revoked_at: null }, now), 'future');
+  assert.deepEqual(dnc.sizeText(201), { key: 'dnc.size.bytes', args: { n: { number: 201 } } });
+  assert.deepEqual(dnc.sizeText(5000), { key: 'dnc.size.kb', args: { n: { number: 4.9 } } });
+  assert.deepEqual(dnc.sizeText(dnc.MAX_LIST_BYTES), { key: 'dnc.size.mb', args: { n: { number: 256 } } });
+  assert.equal(dnc.MAX_LIST_BYTES, 256 << 20);
+});
+
+test('DNC: the business forms become request bodies', () => {
+  assert.deepEqual(rangeBody({ first: ' 021 6123 6000 ', last: '', purpose: 'marketing', categories: ['finance', 'finance'] }), {
+    body: { first: '021 6123 6000', purpose: 'marketing', categories: ['finance'] },
+  });
+  assert.equal(rangeBody({ first: '02161236000', last: '02161236099', purpose: 'service', categories: ['telecom'] }).body.last, '02161236099');
+  assert.deepEqual(rangeBody({ first: '', categories: ['finance'] }), { error: 'dnc.business.ranges.error_first' });
+  assert.deepEqual(rangeBody({ first: '02161236000', categories: [] }), { error: 'dnc.business.ranges.error_categories' });
+  assert.deepEqual(exemptionBody({ number: '13800138007', basis: 'purchase' }), { body: { number: '13800138007', basis: 'purchase' } });
+  assert.deepEqual(exemptionBody({ number: '13800138008', basis: 'consent', starts: '2026-11-01', expires: '2026-12-01', note: ' form 12 ' }), {
+    body: { number: '13800138008', basis: 'consent', starts_at: '2026-11-01', expires_at: '2026-12-01', note: 'form 12' },
+  });
+  assert.deepEqual(exemptionBody({ number: '', basis: 'consent' }), { error: 'dnc.business.exemptions.error_number' });
+  assert.deepEqual(exemptionBody({ number: '1', basis: 'friendship' }), { error: 'dnc.business.exemptions.error_basis' });
+  assert.deepEqual(exemptionBody({ number: '1', basis: 'consent', starts: '2026-12-01', expires: '2026-11-01' }), { error: 'dnc.business.exemptions.error_order' });
+});
+
+test('DNC: a file is matched with a receipt by its SHA-256', async () => {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode('abc'));
+  const sha = hex(digest);
+  assert.equal(sha, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(fileMatch(sha, { list_sha256: sha, result_sha256: 'x' }), 'list');
+  assert.equal(fileMatch(sha.toUpperCase(), { list_sha256: 'y', result_sha256: sha }), 'result');
+  assert.equal(fileMatch(sha, { list_sha256: 'y', result_sha256: 'z' }), 'none');
+  assert.equal(fileMatch('', { list_sha256: '' }), 'none');
 });

@@ -120,17 +120,28 @@ void NumberSet::ContainsMany(std::span<const uint64_t> numbers, bool* out) const
       sorted[i] = {numbers[i], static_cast<uint32_t>(i)};
     }
     RadixSort(sorted, tmp);
-    const Roaring* block = nullptr;
-    uint32_t block_high = 0;
-    bool have = false;
-    for (const Keyed& k : sorted) {
-      const uint32_t high = HighOf(k.number);
-      if (!have || high != block_high) {
-        block = impl_->Find(high);
-        block_high = high;
-        have = true;
+    // Walk each block's containers alongside the sorted numbers (CRoaring's
+    // container array: keys ascending), instead of searching them per number.
+    std::size_t i = 0;
+    while (i < sorted.size()) {
+      const uint32_t high = HighOf(sorted[i].number);
+      const Roaring* block = impl_->Find(high);
+      if (block == nullptr) {
+        for (; i < sorted.size() && HighOf(sorted[i].number) == high; ++i) {
+          out[sorted[i].index] = false;
+        }
+        continue;
       }
-      out[k.index] = block != nullptr && block->contains(LowOf(k.number));
+      const roaring_array_t& ra = block->roaring.high_low_container;
+      int32_t c = 0;
+      for (; i < sorted.size() && HighOf(sorted[i].number) == high; ++i) {
+        const uint32_t low = LowOf(sorted[i].number);
+        const auto key = static_cast<uint16_t>(low >> 16);
+        while (c < ra.size && ra.keys[c] < key) ++c;
+        out[sorted[i].index] =
+            c < ra.size && ra.keys[c] == key &&
+            container_contains(ra.containers[c], static_cast<uint16_t>(low), ra.typecodes[c]);
+      }
     }
     return;
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <shared_mutex>
@@ -316,12 +317,30 @@ class RegistryImpl final : public Registry {
 
   const Options& options() const override { return options_; }
 
+  // Group commit: registrations arriving together share one transaction (one
+  // fsync). The first caller to find no commit in progress leads: it takes
+  // every queued request, commits them, and hands each caller its result;
+  // callers arriving meanwhile queue for the next round. Nobody returns before
+  // their registration is durable.
   Result<Change> Register(const RegisterRequest& request) override {
-    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
-    QUELL_ASSIGN_OR_RETURN(Change c, RegisterIn(*tx, request));
-    QUELL_RETURN_IF_ERROR(tx->Commit());
-    QUELL_RETURN_IF_ERROR(Sync());
-    return c;
+    GroupWaiter me{&request};
+    std::unique_lock lock(group_mu_);
+    group_queue_.push_back(&me);
+    while (!me.done) {
+      if (group_leading_) {
+        group_cv_.wait(lock);
+        continue;
+      }
+      group_leading_ = true;
+      std::vector<GroupWaiter*> batch;
+      batch.swap(group_queue_);
+      lock.unlock();
+      CommitGroup(batch);
+      lock.lock();
+      group_leading_ = false;
+      group_cv_.notify_all();
+    }
+    return std::move(me.result);
   }
 
   Result<std::vector<Result<Change>>> RegisterMany(
@@ -832,6 +851,43 @@ class RegistryImpl final : public Registry {
     return c;
   }
 
+  struct GroupWaiter {
+    const RegisterRequest* request;
+    Result<Change> result = Internal("not committed");
+    bool done = false;
+  };
+
+  // Commits `batch` in one transaction and fills each waiter's result (done is
+  // set under group_mu_ by the caller's loop).
+  void CommitGroup(const std::vector<GroupWaiter*>& batch) {
+    std::vector<Result<Change>> results;
+    results.reserve(batch.size());
+    Status failed;
+    auto tx = store_.Begin();
+    if (!tx) failed = tx.status();
+    for (GroupWaiter* w : batch) {
+      if (!failed.ok()) break;
+      Status valid = Validate(*w->request);
+      if (!valid.ok()) {
+        results.emplace_back(std::move(valid));
+        continue;
+      }
+      auto c = RegisterIn(**tx, *w->request);
+      if (!c) {
+        failed = c.status();
+        break;
+      }
+      results.push_back(std::move(c));
+    }
+    if (failed.ok()) failed = (*tx)->Commit();
+    if (failed.ok()) failed = Sync();
+    std::lock_guard lock(group_mu_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result = failed.ok() ? std::move(results[i]) : Result<Change>(failed);
+      batch[i]->done = true;
+    }
+  }
+
   Status BumpBusinessVersion(store::Transaction& tx) {
     return tx.Exec("UPDATE dnc_meta SET value = value + 1 WHERE key = 'business_version'").status();
   }
@@ -842,10 +898,14 @@ class RegistryImpl final : public Registry {
   Clock& clock_;
   const Options options_;
   mutable std::shared_mutex mu_;
-  Index index_;                    // guarded by mu_
-  std::mutex sync_mu_;             // one Sync (or snapshot) at a time
-  int64_t business_version_ = -1;  // guarded by sync_mu_
-  int64_t snapshot_version_ = 0;   // guarded by sync_mu_
+  Index index_;          // guarded by mu_
+  std::mutex sync_mu_;   // one Sync (or snapshot) at a time
+  std::mutex group_mu_;  // the group commit of Register
+  std::condition_variable group_cv_;
+  std::vector<GroupWaiter*> group_queue_;  // guarded by group_mu_
+  bool group_leading_ = false;             // guarded by group_mu_
+  int64_t business_version_ = -1;          // guarded by sync_mu_
+  int64_t snapshot_version_ = 0;           // guarded by sync_mu_
 };
 
 // --- businesses ---------------------------------------------------------------
