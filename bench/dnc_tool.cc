@@ -2,7 +2,7 @@
 //
 //   dnc_tool snapshot --dir D --numbers N [--seed S]
 //       a data directory whose register holds N protected numbers spread at
-//       random over China's mobile segments +86 13x-19x (7 x 10^9 numbers), as
+//       random over China's allocated mobile segments in +86 13x-19x, as
 //       an index snapshot (D/dnc/dnc-snapshot.bin) at change version N, and a
 //       store whose change feed continues after it.
 //   dnc_tool memory --dir D
@@ -12,9 +12,11 @@
 //       appends M registrations and removals to the change feed after the
 //       snapshot (what a crash would leave to replay).
 //   dnc_tool list --out F --count N [--invalid 0.01] [--seed S]
-//       a scrub list of N mobile numbers in mixed formats, 1 % invalid rows.
+//       a scrub list of N valid mobile numbers in mixed formats, and a share of
+//       invalid rows (1 %).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "quell/core/clock.h"
+#include "quell/core/number_plan.h"
 #include "quell/registry/internal/index.h"
 #include "quell/registry/registry.h"
 #include "quell/store/store.h"
@@ -59,13 +62,29 @@ int Snapshot(const std::string& dir, uint64_t numbers, uint64_t seed) {
   std::mt19937_64 rng(seed);
   // Each number of the space is registered with probability p: a Bernoulli
   // walk by geometric gaps, added in sorted runs.
-  const double p = static_cast<double>(numbers) / static_cast<double>(kLast - kFirst + 1);
+  quell::NumberPlan plan("CN", 1 << 20);
+  uint64_t valid_slots = 0;
+  for (uint64_t b = kFirst / 100000; b <= kLast / 100000; ++b) {
+    if (plan.Classify(b * 100000).valid) valid_slots += 100000;
+  }
+  const double p = std::min(1.0, static_cast<double>(numbers) / static_cast<double>(valid_slots));
   std::geometric_distribution<uint64_t> gap(p);
   std::vector<uint64_t> run;
   run.reserve(1 << 20);
   uint64_t n = kFirst + gap(rng), count = 0;
   const auto start = std::chrono::steady_clock::now();
+  // Only allocated segments (valid in the numbering plan, by 10^5-number block).
+  uint64_t block = 0;
+  bool block_valid = false;
   while (n <= kLast && count < numbers) {
+    if (n / 100000 != block) {
+      block = n / 100000;
+      block_valid = plan.Classify(n).valid;
+    }
+    if (!block_valid) {
+      n = (block + 1) * 100000 + gap(rng);
+      continue;
+    }
     run.push_back(n);
     ++count;
     if (run.size() == run.capacity()) {
@@ -154,6 +173,7 @@ int Changes(const std::string& dir, int64_t count) {
 }
 
 int List(const std::string& out, uint64_t count, double invalid, uint64_t seed) {
+  quell::NumberPlan plan("CN", 1 << 20);
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<uint64_t> dist(13000000000, 19999999999);
   std::uniform_real_distribution<double> u(0, 1);
@@ -165,7 +185,9 @@ int List(const std::string& out, uint64_t count, double invalid, uint64_t seed) 
     if (u(rng) < invalid) {
       line = std::to_string(rng() % 1000000);  // too short: invalid
     } else {
-      const std::string d = std::to_string(dist(rng));
+      uint64_t national = dist(rng);
+      while (!plan.Classify(8600000000000 + national).valid) national = dist(rng);
+      const std::string d = std::to_string(national);
       switch (rng() % 4) {
         case 0:
           line = "+86" + d;
