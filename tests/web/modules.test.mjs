@@ -456,6 +456,16 @@ test('DNC: scrub counts, CSV rows and the preview of a result', () => {
   assert.deepEqual(dnc.resultPreview(''), { rows: [], more: false });
 });
 
+test('DNC: a typed number is shown in national format when it is one of the home country', () => {
+  assert.equal(dnc.typedNumber('13800138099'), '138 0013 8099');
+  assert.equal(dnc.typedNumber(' +86 138-0013-8099 '), '138 0013 8099');
+  assert.equal(dnc.typedNumber('008613800138099'), '138 0013 8099');
+  assert.equal(dnc.typedNumber('02161234000'), '021 6123 4000');
+  assert.equal(dnc.typedNumber('+442070313000'), '+442070313000');
+  assert.equal(dnc.typedNumber('12345'), '12345');
+  assert.equal(dnc.typedNumber('hello'), 'hello');
+});
+
 test('DNC: ranges, exemptions and sizes', () => {
   assert.equal(dnc.rangeSize('+862161234000', '+862161234999'), 1000);
   assert.equal(dnc.rangeSize('+862161235000', '+862161235000'), 1);

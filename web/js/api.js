@@ -4,11 +4,15 @@
 //   SameSite=Strict);
 // - adds X-CSRF-Token with the current session's token to every mutating request
 //   (POST, PUT, PATCH, DELETE);
-// - sends and parses JSON, and turns error answers {"error":{"code","message"}}
-//   into an ApiError carrying the HTTP status and code. The portal shows its own
-//   translated text for an error (errorKey); the server's English message
-//   (`detail`) and the parsed body (`body`, e.g. an ATIS-1000082 requestError)
-//   are kept for pages that show them as data next to it.
+// - sends and parses JSON (apiText: text or files in, text or a Blob out), and
+//   turns error answers {"error":{"code","message"}} into an ApiError carrying
+//   the HTTP status and code;
+// - with `session: false`, sends neither cookie nor CSRF token (requests that
+//   prove something else than the session, such as a citizen's number).
+//
+// The portal shows its own translated text for an error (errorKey); the server's
+// English message (`detail`) and the parsed body (`body`, e.g. an ATIS-1000082
+// requestError) are kept for pages that show them as data next to it.
 
 import { k } from './i18n.js';
 
@@ -70,48 +74,82 @@ export function buildUrl(path, query) {
   return url;
 }
 
-// api('/api/v1/admin/users', {method: 'POST', body: {...}}) -> parsed JSON (null for 204).
-export async function api(path, { method = 'GET', body, query, signal, headers = {}, fetchImpl } = {}) {
+// One request: headers, CSRF token, cookies, and ApiError for a failed answer.
+// `session: false` marks a request that does not belong to the portal session
+// (the citizen's Do-Not-Call pages prove a number with their own token): it
+// carries no cookie and no CSRF token, and its 401 does not end the session.
+async function send(path, { method = 'GET', payload, contentType, accept, query, signal, headers = {}, session = true, fetchImpl }) {
   const m = method.toUpperCase();
-  const h = { Accept: 'application/json', ...headers };
-  let payload;
-  if (body !== undefined) {
-    h['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  if (MUTATING.has(m) && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  const h = { Accept: accept, ...headers };
+  if (payload !== undefined && contentType) h['Content-Type'] = contentType;
+  if (session && MUTATING.has(m) && csrfToken) h['X-CSRF-Token'] = csrfToken;
   const url = buildUrl(path, query);
   const doFetch = fetchImpl || globalThis.fetch;
   let res;
   try {
-    res = await doFetch(url, { method: m, headers: h, body: payload, credentials: 'same-origin', cache: 'no-store', signal });
+    res = await doFetch(url, { method: m, headers: h, body: payload, credentials: session ? 'same-origin' : 'omit', cache: 'no-store', signal });
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', e && e.message);
   }
-  if (res.status === 204 || res.status === 205) return null;
-  const text = await res.text();
-  let data = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
-  }
   if (!res.ok) {
+    const text = await res.text();
+    let data = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
     const err = (data && typeof data.error === 'object' && data.error) || {};
     const ra = res.headers && res.headers.get ? Number.parseInt(res.headers.get('Retry-After') || '', 10) : NaN;
     const error = new ApiError(res.status, err.code || defaultCode(res.status), err.message, {
       retryAfter: Number.isFinite(ra) && ra > 0 ? ra : null,
       body: data,
     });
-    if (res.status === 401 && csrfToken && !url.startsWith(`${API_BASE}/session`) && unauthorizedHandler) {
+    if (res.status === 401 && session && csrfToken && !url.startsWith(`${API_BASE}/session`) && unauthorizedHandler) {
       unauthorizedHandler(error);
     }
     throw error;
   }
-  return data;
+  return res;
+}
+
+// api('/api/v1/admin/users', {method: 'POST', body: {...}}) -> parsed JSON (null for 204).
+export async function api(path, { method = 'GET', body, query, signal, headers = {}, session = true, fetchImpl } = {}) {
+  const res = await send(path, {
+    method,
+    payload: body === undefined ? undefined : JSON.stringify(body),
+    contentType: 'application/json',
+    accept: 'application/json',
+    query,
+    signal,
+    headers,
+    session,
+    fetchImpl,
+  });
+  if (res.status === 204 || res.status === 205) return null;
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// A request whose body and answer are not JSON (a list as text/csv in, a CSV
+// out): body is a string, a Blob or a File, sent as it is with `contentType`.
+// -> {status, headers: {get(name)}, body} where body is the answer as text, or
+// as a Blob with as: 'blob' (for large answers that are only downloaded). Errors
+// are JSON like any other and become an ApiError.
+export async function apiText(path, { method = 'POST', body, contentType = 'text/csv', accept = 'text/csv', as = 'text', query, signal, headers = {}, session = true, fetchImpl } = {}) {
+  const res = await send(path, { method, payload: body, contentType, accept, query, signal, headers, session, fetchImpl });
+  let content;
+  if (res.status === 204 || res.status === 205) content = as === 'blob' ? new Blob([]) : '';
+  else content = as === 'blob' ? await res.blob() : await res.text();
+  return { status: res.status, headers: res.headers, body: content };
 }
 
 const CODE_KEYS = {

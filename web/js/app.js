@@ -13,7 +13,7 @@ import {
 } from './i18n.js';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
-import { navGroups, ROLES, SCREENING_ROLES } from './nav.js';
+import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as info from './views/info.js';
 import * as login from './views/login.js';
@@ -26,11 +26,14 @@ import * as adminAudit from './views/admin/audit.js';
 import * as adminNotices from './views/admin/notices.js';
 import * as carrierShaken from './views/carrier/shaken.js';
 import * as screening from './views/screening.js';
+import * as dncCitizen from './views/dnc/citizen.js';
+import * as dncBusiness from './views/dnc/business.js';
+import * as dncRegistry from './views/dnc/registry.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
   '/': { render: landing.render, title: landing.title },
-  '/dnc': { render: () => info.render('dnc'), title: info.docTitle('dnc') },
+  '/dnc': { render: dncCitizen.render, title: dncCitizen.title },
   '/report': { render: () => info.render('report'), title: info.docTitle('report') },
   '/check': { render: () => info.render('check'), title: info.docTitle('check') },
   '/login': { render: login.render, title: login.title, guestOnly: true },
@@ -42,6 +45,8 @@ const ROUTES = {
   '/admin/notices': { render: adminNotices.render, title: adminNotices.title, roles: ['admin'] },
   '/carrier/shaken': { render: carrierShaken.render, title: carrierShaken.title, roles: ['carrier'] },
   '/screening': { render: screening.render, title: screening.title, roles: SCREENING_ROLES },
+  '/business/dnc': { render: dncBusiness.render, title: dncBusiness.title, roles: ['business'] },
+  '/dnc/registry': { render: dncRegistry.render, title: dncRegistry.title, roles: DNC_REGISTRY_ROLES },
 };
 
 const state = { user: null, titleKey: null, flash: null, rendered: false };

@@ -5,6 +5,8 @@
 //   i18nPlaceholder / i18nTitle / i18nAriaLabel / i18nAlt: 'key'
 //   vocab: ['roles', 'admin']   a vocabulary term's label
 //   time: '2025-01-01T00:00:00Z'  an RFC 3339 time shown in local time
+//   date: '2025-01-01T00:00:00Z'  the same, its local date only
+//   (args may hold {date: iso}, {time: iso} or {number: n}: see i18n.js argText)
 //   raw: true              marks data from the server (usernames, org names, ...)
 //   on: {click: fn}        event listeners
 //   class, dataset, and any other attribute (true -> present, false/null -> absent)
@@ -39,6 +41,10 @@ export function h(tag, props, ...children) {
         break;
       case 'time':
         el.dataset.time = value;
+        if (tag === 'time') el.setAttribute('datetime', value);
+        break;
+      case 'date':
+        el.dataset.date = value;
         if (tag === 'time') el.setAttribute('datetime', value);
         break;
       case 'raw':

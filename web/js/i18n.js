@@ -52,10 +52,22 @@ export function lookup(catalogue, key) {
   return typeof node === 'string' ? node : undefined;
 }
 
+// A parameter's text. Plain values are shown as they are; {date: iso}, {time: iso}
+// and {number: n} are formatted for the current language when the text is made,
+// so that a language switch formats them again.
+export function argText(value) {
+  if (value && typeof value === 'object') {
+    if ('date' in value) return formatDate(value.date);
+    if ('time' in value) return formatTime(value.time);
+    if ('number' in value) return formatNumber(value.number);
+  }
+  return String(value);
+}
+
 export function interpolate(text, params) {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(params, name) && params[name] != null ? String(params[name]) : whole,
+    Object.prototype.hasOwnProperty.call(params, name) && params[name] != null ? argText(params[name]) : whole,
   );
 }
 
@@ -124,6 +136,14 @@ export function formatTime(iso, { withSeconds = false } = {}) {
   return new Intl.DateTimeFormat(INTL_LOCALE[current], opts).format(date);
 }
 
+// The local date of an RFC 3339 time ("30 December 2026", "2026年12月30日").
+export function formatDate(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(INTL_LOCALE[current], { year: 'numeric', month: 'long', day: 'numeric' }).format(date);
+}
+
 export function formatNumber(n) {
   return new Intl.NumberFormat(INTL_LOCALE[current]).format(n);
 }
@@ -155,10 +175,11 @@ function translateElement(el) {
   }
   if (d.vocab) el.textContent = vocabLabel(d.vocab, d.vocabName);
   if (d.time) el.textContent = formatTime(d.time, { withSeconds: d.timeSeconds === '1' });
+  if (d.date) el.textContent = formatDate(d.date);
 }
 
 const SELECTOR =
-  '[data-i18n],[data-i18n-placeholder],[data-i18n-title],[data-i18n-aria-label],[data-i18n-alt],[data-vocab],[data-time]';
+  '[data-i18n],[data-i18n-placeholder],[data-i18n-title],[data-i18n-aria-label],[data-i18n-alt],[data-vocab],[data-time],[data-date]';
 
 // Translates `root` and everything under it in place.
 export function applyI18n(root) {

@@ -33,12 +33,27 @@ export const SCREENING_PAGES = [
   { href: '#/screening', path: '/screening', label: k('nav.screening'), desc: k('dashboard.tools.screening') },
 ];
 
+// The Do-Not-Call list for businesses: scrub calling lists, keep the receipts,
+// declare calling numbers and exemptions.
+export const DNC_BUSINESS_PAGES = [
+  { href: '#/business/dnc', path: '/business/dnc', label: k('nav.dnc_business'), desc: k('dashboard.tools.dnc_business') },
+];
+
+// The Do-Not-Call register for its staff: figures, a number's history, the
+// receipts of every business.
+export const DNC_REGISTRY_ROLES = ['analyst', 'admin'];
+export const DNC_REGISTRY_PAGES = [
+  { href: '#/dnc/registry', path: '/dnc/registry', label: k('nav.dnc_registry'), desc: k('dashboard.tools.dnc_registry') },
+];
+
 // The pages of a role's workspace, after the dashboard.
 export function workspacePages(role) {
   const pages = [];
   if (role === 'admin') pages.push(...ADMIN_PAGES);
   if (SCREENING_ROLES.includes(role)) pages.push(...SCREENING_PAGES);
   if (role === 'carrier') pages.push(...CARRIER_PAGES);
+  if (role === 'business') pages.push(...DNC_BUSINESS_PAGES);
+  if (DNC_REGISTRY_ROLES.includes(role)) pages.push(...DNC_REGISTRY_PAGES);
   return pages;
 }
 

@@ -1,6 +1,6 @@
-// Explanatory pages for the citizen services (#/dnc, #/report, #/check). The
-// services themselves are built on these routes by later work; these pages say
-// what each one does and how it works.
+// Explanatory pages for the citizen services (#/dnc, #/report, #/check): what
+// each one does and how it works. A page whose service is built puts it in front
+// of the explanation (render(page, {service}); #/dnc: views/dnc/citizen.js).
 
 import { h } from '../dom.js';
 import { k } from '../i18n.js';
@@ -14,7 +14,7 @@ const PAGES = {
     doc: k('info.dnc.doc_title'),
     about: [k('info.dnc.about_1'), k('info.dnc.about_2')],
     steps: [k('info.dnc.step_1'), k('info.dnc.step_2'), k('info.dnc.step_3'), k('info.dnc.step_4')],
-    notes: [k('info.dnc.note_1'), k('info.dnc.note_2'), k('info.dnc.note_3')],
+    notes: [k('info.dnc.note_1'), k('info.dnc.note_2'), k('info.dnc.note_3'), k('info.dnc.note_4')],
   },
   report: {
     icon: 'report',
@@ -46,7 +46,7 @@ export function docTitle(page) {
   return PAGES[page].doc;
 }
 
-export function render(page) {
+export function render(page, { service = null } = {}) {
   const p = PAGES[page];
   return h(
     'article',
@@ -68,6 +68,7 @@ export function render(page) {
       h(
         'div',
         { class: 'info-main' },
+        service,
         h('section', { 'aria-labelledby': `${page}-about` }, h('h2', { id: `${page}-about`, i18n: k('info.about') }), p.about.map((key) => h('p', { i18n: key }))),
         h(
           'section',
