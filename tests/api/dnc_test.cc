@@ -97,6 +97,10 @@ class DncApiTest : public ::testing::Test {
     auto ok = Call("POST", "/api/v1/dnc/verify",
                    json{{"number", e164}, {"code", LastCode(e164)}}.dump(), "");
     EXPECT_EQ(ok.status, 200) << ok.body;
+    if (ok.status == 200) {
+      EXPECT_EQ(Body(ok)["token_expires_at"], "2026-12-01T02:15:00.000Z");
+      EXPECT_TRUE(Body(ok)["history"].is_array());
+    }
     return ok.status == 200 ? Body(ok)["token"].get<std::string>() : "";
   }
 
@@ -233,6 +237,16 @@ TEST_F(DncApiTest, BusinessScrubsAndEveryoneCanCheckTheReceipt) {
                  json{{"number", "13800138001"}, {"basis", "consent"}, {"note", "form 17"}}.dump(),
                  business_key_);
   ASSERT_EQ(ex.status, 201) << ex.body;
+  // A date alone is the register's local date (+08:00).
+  auto dated = Call("POST", "/api/v1/dnc/exemptions",
+                    json{{"number", "13900139000"},
+                         {"basis", "purchase"},
+                         {"starts_at", "2026-11-01"},
+                         {"expires_at", "2027-03-01"}}
+                        .dump(),
+                    business_key_);
+  ASSERT_EQ(dated.status, 201) << dated.body;
+  EXPECT_EQ(Body(dated)["expires_at"], "2027-02-28T16:00:00.000Z");
 
   const std::string list =
       "phone\n13800138000\n138-0013-8001\n+86 138 0013 8002\n13800138003\n"
@@ -255,6 +269,7 @@ TEST_F(DncApiTest, BusinessScrubsAndEveryoneCanCheckTheReceipt) {
   ASSERT_EQ(mine.status, 200) << mine.body;
   EXPECT_EQ(Body(mine)["list_sha256"], std::string(res.GetHeader("X-Quell-List-SHA256")));
   EXPECT_EQ(Body(mine)["counts"]["protected"], 1);
+  EXPECT_EQ(Body(mine)["org_name"], "Sunny Homes");
   EXPECT_EQ(Call("GET", "/api/v1/dnc/receipts/" + id, "", analyst_key_).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/dnc/receipts/" + id, "", other_key_).status, 404);
   EXPECT_EQ(Body(Call("GET", "/api/v1/dnc/receipts", "", other_key_))["receipts"].size(), 0u);

@@ -4,6 +4,7 @@
 // number. Citizens' own routes (ownership proven by a one-time code) are in
 // routes_dnc_citizen.cc.
 #include <algorithm>
+#include <map>
 
 #include "quell/api/internal/json.h"
 #include "quell/core/number_plan.h"
@@ -110,9 +111,20 @@ Json RegistrationJson(const registry::Registration& r) {
   return out;
 }
 
-Json ReceiptJson(const registry::ScrubReceipt& r) {
+// Organisation names by id, for listings that show other organisations'.
+std::map<int64_t, std::string> OrgNames(const Context& ctx) {
+  std::map<int64_t, std::string> names;
+  if (auto orgs = ctx.services.accounts.ListOrganisations()) {
+    for (const auto& o : *orgs) names[o.id] = o.name;
+  }
+  return names;
+}
+
+Json ReceiptJson(const registry::ScrubReceipt& r, const std::map<int64_t, std::string>& names) {
+  auto name = names.find(r.org_id);
   return {{"id", r.id},
           {"org_id", r.org_id},
+          {"org_name", name == names.end() ? Json(nullptr) : Json(name->second)},
           {"actor", r.actor},
           {"at", TimeJson(r.at)},
           {"counts",
@@ -351,8 +363,9 @@ Status ListReceipts(Context& ctx) {
     QUELL_ASSIGN_OR_RETURN(org, BusinessOrgOf(ctx));
   }
   QUELL_ASSIGN_OR_RETURN(auto receipts, reg->ListReceipts(org, static_cast<int>(limit)));
+  const auto names = OrgNames(ctx);
   Json out = Json::array();
-  for (const auto& r : receipts) out.push_back(ReceiptJson(r));
+  for (const auto& r : receipts) out.push_back(ReceiptJson(r, names));
   WriteJson(ctx, 200, {{"receipts", std::move(out)}});
   return Status::Ok();
 }
@@ -363,7 +376,7 @@ Status GetReceipt(Context& ctx) {
   if (!IsStaff(ctx) && (!ctx.principal->org_id || *ctx.principal->org_id != r.org_id)) {
     return NotFound("no scrub receipt '" + std::string(ctx.params.Get("id")) + "'");
   }
-  WriteJson(ctx, 200, ReceiptJson(r));
+  WriteJson(ctx, 200, ReceiptJson(r, OrgNames(ctx)));
   return Status::Ok();
 }
 
@@ -436,11 +449,13 @@ Status AddExemption(Context& ctx) {
   auto basis = registry::ParseExemptionBasis(basis_text);
   if (!basis) return InvalidArgument("'basis' is purchase, enquiry or consent");
   e.basis = *basis;
+  // Dates alone are local dates of the register.
+  const int offset = reg->options().utc_offset_minutes;
   if (!starts.empty()) {
-    QUELL_ASSIGN_OR_RETURN(e.starts_at, registry::ParseDateOrTime(starts));
+    QUELL_ASSIGN_OR_RETURN(e.starts_at, registry::ParseDateOrTime(starts, offset));
   }
   if (!expires.empty()) {
-    QUELL_ASSIGN_OR_RETURN(TimePoint t, registry::ParseDateOrTime(expires));
+    QUELL_ASSIGN_OR_RETURN(TimePoint t, registry::ParseDateOrTime(expires, offset));
     e.expires_at = t;
   }
   e.note = note;
@@ -472,10 +487,13 @@ Status ListViolations(Context& ctx) {
   }
   QUELL_ASSIGN_OR_RETURN(auto list,
                          ctx.services.violations->List(org, static_cast<int>(limit), before));
+  const auto names = OrgNames(ctx);
   Json out = Json::array();
   for (const auto& v : list) {
+    auto name = names.find(v.org_id);
     out.push_back({{"id", v.id},
                    {"org_id", v.org_id},
+                   {"org_name", name == names.end() ? Json(nullptr) : Json(name->second)},
                    {"caller", v.caller.E164()},
                    {"callee", v.callee.E164()},
                    {"at", TimeJson(v.at)},

@@ -52,7 +52,10 @@ Json Strings(const std::vector<std::string>& v) {
 }
 
 Json StatusJson(registry::Registry& reg, PhoneNumber n) {
-  Json out = {{"number", n.E164()}, {"national", n.National()}, {"registration", nullptr}};
+  Json out = {{"number", n.E164()},
+              {"national", n.National()},
+              {"registration", nullptr},
+              {"history", Json::array()}};
   auto r = reg.Get(n);
   if (!r) return out;
   out["registration"] = {
@@ -100,6 +103,7 @@ Status Verify(Context& ctx) {
   QUELL_ASSIGN_OR_RETURN(std::string token, c.ownership->Confirm(n, code, ctx.req.remote_ip));
   Json out = StatusJson(*c.registry, n);
   out["token"] = token;
+  out["token_expires_at"] = TimeJson(ctx.services.clock.Now() + c.ownership->token_ttl());
   WriteJson(ctx, 200, out);
   return Status::Ok();
 }

@@ -142,8 +142,8 @@ void ListReader::Line(std::string_view line, const RowFn& fn) {
   fn(row_);
 }
 
-Result<TimePoint> ParseDateOrTime(std::string_view s) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off = 0;
+Result<TimePoint> ParseDateOrTime(std::string_view s, int date_utc_offset_minutes) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off = date_utc_offset_minutes;
   auto bad = [&] {
     return InvalidArgument("'" + std::string(s) +
                            "' is not a date (2024-03-01) or time (2024-03-01T08:00:00Z)");

@@ -65,7 +65,8 @@ struct ImportRow {
 };
 Result<ImportRow> ParseImportRow(const ListRow& row, const NumberPlan& plan);
 
-// "2024-03-01" or an RFC 3339 date-time; InvalidArgument otherwise.
-Result<TimePoint> ParseDateOrTime(std::string_view text);
+// "2024-03-01" (midnight at `date_utc_offset_minutes` east of UTC) or an RFC
+// 3339 date-time (its own offset); InvalidArgument otherwise.
+Result<TimePoint> ParseDateOrTime(std::string_view text, int date_utc_offset_minutes = 0);
 
 }  // namespace quell::registry

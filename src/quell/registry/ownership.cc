@@ -97,6 +97,8 @@ class OwnershipImpl final : public Ownership {
     return token;
   }
 
+  std::chrono::seconds token_ttl() const override { return options_.token_ttl; }
+
   Result<PhoneNumber> NumberOf(std::string_view token) override {
     if (token.empty() || token.size() > 128) return Unauthenticated("no valid number token");
     QUELL_ASSIGN_OR_RETURN(auto rows,

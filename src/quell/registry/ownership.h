@@ -63,6 +63,8 @@ class Ownership {
   // too many failures.
   virtual Result<std::string> Confirm(PhoneNumber number, std::string_view code,
                                       std::string_view client) = 0;
+  // How long a token from Confirm stays valid.
+  virtual std::chrono::seconds token_ttl() const = 0;
   // Unauthenticated for an unknown or expired token.
   virtual Result<PhoneNumber> NumberOf(std::string_view token) = 0;
   // Ends a token (logout). Unknown tokens are fine.
