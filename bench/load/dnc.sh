@@ -12,6 +12,7 @@
 #
 #   bench/load/dnc.sh [QUELL_BINARY]
 #   BIG=0 bench/load/dnc.sh          # skip the 10^9 memory run (45 s, 1 GiB)
+#   STEPS="3 4" bench/load/dnc.sh    # only some parts (the 10^8 register is built for 2-4)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 QUELL=${1:-build/release/src/quell/cli/quell}
@@ -20,6 +21,8 @@ BENCH=${DNC_BENCH:-build/release/bench/dnc_bench}
 RUNS=${RUNS:-5}
 REPS=${REPS:-5}
 BIG=${BIG:-1}
+STEPS=${STEPS:-"1 2 3 4"}
+step() { [[ " $STEPS " == *" $1 "* ]]; }
 LINES=${LINES:-10000000}
 for f in "$QUELL" "$TOOL" "$BENCH"; do
   [[ -x $f ]] || { echo "missing $f (make build)" >&2; exit 1; }
@@ -31,22 +34,28 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Private copies: a rebuild during the run must not change what is measured.
+cp "$QUELL" "$tmp/quell"; cp "$TOOL" "$tmp/dnc_tool"; cp "$BENCH" "$tmp/dnc_bench"
+QUELL=$tmp/quell; TOOL=$tmp/dnc_tool; BENCH=$tmp/dnc_bench
 
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f (min %.3f, max %.3f)", m, a[1], a[NR]}'; }
 
-if [[ $BIG == 1 ]]; then
+if [[ $BIG == 1 ]] && step 1; then
   echo "== 1. memory at 10^9 protected numbers"
   "$TOOL" snapshot --dir "$tmp/big" --numbers 1000000000
   "$TOOL" memory --dir "$tmp/big"
   rm -rf "$tmp/big"
 fi
 
-echo "== 2. in memory against 10^8 (repetitions: $REPS)"
 "$TOOL" snapshot --dir "$tmp/r8" --numbers 100000000
-"$TOOL" list --out "$tmp/list1m.csv" --count 1000000
-DNC_DIR="$tmp/r8" DNC_LIST="$tmp/list1m.csv" "$BENCH" --benchmark_repetitions="$REPS" \
-  --benchmark_report_aggregates_only=true 2>&1 | grep -E "Benchmark|median|stddev|cv"
+if step 2; then
+  echo "== 2. in memory against 10^8 (repetitions: $REPS)"
+  "$TOOL" list --out "$tmp/list1m.csv" --count 1000000
+  DNC_DIR="$tmp/r8" DNC_LIST="$tmp/list1m.csv" "$BENCH" --benchmark_repetitions="$REPS" \
+    --benchmark_report_aggregates_only=true 2>&1 | grep -E "Benchmark|median|stddev|cv"
+fi
 
+if step 3; then
 echo "== 3. quell dnc scrub of $LINES lines, end to end (runs: $RUNS, interleaved with the baseline)"
 "$TOOL" list --out "$tmp/list.csv" --count "$LINES"
 "$QUELL" admin create-user --data "$tmp/r8" --username bench1 --role business \
@@ -64,7 +73,9 @@ done
 echo "quell dnc scrub: $(median < "$tmp/quell.times") s; $(awk -v n="$LINES" '{print n/$1}' "$tmp/quell.times" | median) numbers/s"
 echo "baseline awk first column: $(median < "$tmp/awk.times") s"
 cat "$tmp/scrub.out"
+fi
 
+step 4 || exit 0
 echo "== 4. recovery: 10^8 register + 1,000,000 changes after the snapshot, SIGKILL, restart to /readyz"
 "$TOOL" changes --dir "$tmp/r8" --count 1000000
 port=$((20000 + RANDOM % 20000)); sip=$((port + 1))
