@@ -15,6 +15,7 @@ import * as screening from '../../web/js/views/screening.js';
 import * as dnc from '../../web/js/views/dnc/common.js';
 import { rangeBody, exemptionBody } from '../../web/js/views/dnc/business.js';
 import { fileMatch, hex } from '../../web/js/views/dnc/registry.js';
+import { tokenExpiry, TOKEN_MINUTES } from '../../web/js/views/dnc/citizen.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -506,4 +507,45 @@ test('DNC: a file is matched with a receipt by its SHA-256', async () => {
   assert.equal(fileMatch(sha.toUpperCase(), { list_sha256: 'y', result_sha256: sha }), 'result');
   assert.equal(fileMatch(sha, { list_sha256: 'y', result_sha256: 'z' }), 'none');
   assert.equal(fileMatch('', { list_sha256: '' }), 'none');
+});
+
+test('DNC: the register\'s dates are dates of its own time zone, whatever the browser\'s', () => {
+  assert.equal(dnc.REGISTER_UTC_OFFSET_MINUTES, 480);
+  i18n.setLang('en', { persist: false });
+  // "2026-11-01" given to the register is midnight at +08:00.
+  assert.equal(i18n.formatDate('2026-10-31T16:00:00Z', { offsetMinutes: 480 }), '1 November 2026');
+  assert.equal(i18n.formatDate('2026-11-01T15:59:59Z', { offsetMinutes: '480' }), '1 November 2026');
+  assert.equal(i18n.formatDate('2026-10-31T16:00:00Z', { offsetMinutes: 0 }), '31 October 2026');
+  assert.equal(i18n.argText({ date: '2026-10-31T16:00:00Z', offset: 480 }), '1 November 2026');
+  i18n.setLang('zh', { persist: false });
+  assert.equal(i18n.formatDate('2026-10-31T16:00:00Z', { offsetMinutes: 480 }), '2026年11月1日');
+  assert.equal(i18n.formatDate('soon', { offsetMinutes: 480 }), 'soon');
+  i18n.setLang('en', { persist: false });
+});
+
+test('DNC: the citizen\'s token expires when the server says, else after the default lifetime', () => {
+  assert.equal(tokenExpiry({ token: 'x', token_expires_at: '2026-11-29T05:51:28Z' }), '2026-11-29T05:51:28Z');
+  const now = Date.parse('2026-11-29T05:00:00Z');
+  assert.equal(tokenExpiry({ token: 'x' }, now), new Date(now + TOKEN_MINUTES * 60_000).toISOString());
+  assert.equal(tokenExpiry({ token_expires_at: 'later' }, now), '2026-11-29T05:15:00.000Z');
+  assert.equal(tokenExpiry(null, now), '2026-11-29T05:15:00.000Z');
+});
+
+test('DNC: violations: outcome, talk time and paging', () => {
+  assert.equal(dnc.violationOutcome({ seen: 'attempt', blocked: true, answered: false }), 'blocked');
+  assert.equal(dnc.violationOutcome({ seen: 'attempt', blocked: false, answered: false }), 'through');
+  assert.equal(dnc.violationOutcome({ seen: 'completed', blocked: false, answered: true, talk_seconds: 42 }), 'answered');
+  assert.equal(dnc.violationOutcome({ seen: 'completed', blocked: false, answered: false }), 'unanswered');
+  assert.equal(dnc.talkTime(0), '0:00');
+  assert.equal(dnc.talkTime(42.4), '0:42');
+  assert.equal(dnc.talkTime(725), '12:05');
+  assert.equal(dnc.talkTime(3723), '1:02:03');
+  assert.equal(dnc.talkTime('x'), '0:00');
+  const page = (from, n) => Array.from({ length: n }, (_, i) => ({ id: from - i }));
+  assert.equal(dnc.nextBefore(page(120, 50), 50), 71, 'a full page: older ones may follow');
+  assert.equal(dnc.nextBefore(page(120, 20), 50), null, 'a short page is the last');
+  assert.equal(dnc.nextBefore(page(50, 50), 50), null, 'nothing is older than id 1');
+  assert.equal(dnc.nextBefore([], 50), null);
+  assert.equal(dnc.nextBefore(null, 50), null);
+  assert.deepEqual(Object.keys(dnc.SEEN_KEYS), ['attempt', 'completed']);
 });

@@ -5,7 +5,8 @@
 //   i18nPlaceholder / i18nTitle / i18nAriaLabel / i18nAlt: 'key'
 //   vocab: ['roles', 'admin']   a vocabulary term's label
 //   time: '2025-01-01T00:00:00Z'  an RFC 3339 time shown in local time
-//   date: '2025-01-01T00:00:00Z'  the same, its local date only
+//   date: '2025-01-01T00:00:00Z'  the same, its local date only (dataset:
+//     {dateOffset: '480'}: its date at that many minutes east of UTC instead)
 //   (args may hold {date: iso}, {time: iso} or {number: n}: see i18n.js argText)
 //   raw: true              marks data from the server (usernames, org names, ...)
 //   on: {click: fn}        event listeners

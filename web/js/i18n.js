@@ -52,12 +52,13 @@ export function lookup(catalogue, key) {
   return typeof node === 'string' ? node : undefined;
 }
 
-// A parameter's text. Plain values are shown as they are; {date: iso}, {time: iso}
-// and {number: n} are formatted for the current language when the text is made,
+// A parameter's text. Plain values are shown as they are; {date: iso} (with
+// offset: minutes east of UTC, the date there), {time: iso} and {number: n} are
+// formatted for the current language when the text is made,
 // so that a language switch formats them again.
 export function argText(value) {
   if (value && typeof value === 'object') {
-    if ('date' in value) return formatDate(value.date);
+    if ('date' in value) return formatDate(value.date, { offsetMinutes: value.offset ?? null });
     if ('time' in value) return formatTime(value.time);
     if ('number' in value) return formatNumber(value.number);
   }
@@ -137,11 +138,18 @@ export function formatTime(iso, { withSeconds = false } = {}) {
 }
 
 // The local date of an RFC 3339 time ("30 December 2026", "2026年12月30日").
-export function formatDate(iso) {
+// With offsetMinutes, the date at that UTC offset instead of the browser's time
+// zone (the Do-Not-Call register's dates are dates of its own zone, +08:00).
+export function formatDate(iso, { offsetMinutes = null } = {}) {
   if (!iso) return '';
-  const date = new Date(iso);
+  let date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(INTL_LOCALE[current], { year: 'numeric', month: 'long', day: 'numeric' }).format(date);
+  const opts = { year: 'numeric', month: 'long', day: 'numeric' };
+  if (offsetMinutes != null && Number.isFinite(Number(offsetMinutes))) {
+    date = new Date(date.getTime() + Number(offsetMinutes) * 60_000);
+    opts.timeZone = 'UTC';
+  }
+  return new Intl.DateTimeFormat(INTL_LOCALE[current], opts).format(date);
 }
 
 export function formatNumber(n) {
@@ -175,7 +183,7 @@ function translateElement(el) {
   }
   if (d.vocab) el.textContent = vocabLabel(d.vocab, d.vocabName);
   if (d.time) el.textContent = formatTime(d.time, { withSeconds: d.timeSeconds === '1' });
-  if (d.date) el.textContent = formatDate(d.date);
+  if (d.date) el.textContent = formatDate(d.date, { offsetMinutes: d.dateOffset ?? null });
 }
 
 const SELECTOR =

@@ -4,9 +4,11 @@
 //   the number again, in English and in Chinese;
 // - before its code is entered, a registered number looks like any other;
 // - a business scrubs a list and finds the receipt, declares and removes a
-//   calling range, adds and revokes an exemption;
-// - an analyst looks up a number's history, finds the business's receipt among
-//   every business's and checks the list against it.
+//   calling range, adds and revokes an exemption (its days are the register's
+//   dates), and sees the violations of the demo traffic's marketing calls;
+// - an analyst looks up a number's history, sees every business's violations
+//   with the organisation's name, finds the business's receipt among every
+//   business's and checks the list against it.
 //
 // Needs QUELL_URL (set by tests/e2e/run-browser.mjs); the demo parts skip
 // without a demo server.
@@ -84,6 +86,34 @@ async function codeFromOutbox(number, lang) {
   const m = /\b(\d{6})\b/.exec(await sms.textContent());
   assert.ok(m, 'the demo SMS holds a 6-digit code');
   return m[1];
+}
+
+// The label of a vocabulary term in `lang`, as the server gives it.
+async function vocabLabel(kind, name, lang) {
+  const vocab = await (await page.request.get(`${BASE}/api/v1/vocabulary`)).json();
+  const term = (vocab[kind] || []).find((x) => x.name === name);
+  assert.ok(term, `the vocabulary has ${kind} ${name}`);
+  return term[lang];
+}
+
+// Presses `button` in `section` (the violations, loaded on request) until the
+// ids of the rows shown (newest first) satisfy `enough` (by default: one row),
+// for up to ~20 s: the demo traffic places a violating marketing call a few
+// times a minute. -> the rows.
+async function showViolations(section, button, enough = (ids) => ids.length > 0) {
+  const rows = section.locator('.violations-table tbody tr[data-violation]');
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.violation)));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/dnc/violations'));
+    await section.locator(button).click();
+    assert.equal((await answered).status(), 200);
+    await section.locator('.violations-slot:not([aria-busy]) table').waitFor();
+    if (enough(await ids()) || Date.now() > deadline) break;
+    await page.waitForTimeout(1000);
+  }
+  assert.ok(enough(await ids()), `violations within 20 s of demo traffic: ${await ids()}`);
+  return rows;
 }
 
 test('a citizen registers a number with the code from the demo outbox, sets choices, and removes it, in English and Chinese', { timeout: TIMEOUT }, async (t) => {
@@ -297,7 +327,8 @@ test('a business scrubs a list, sees the counts and the receipt, and downloads t
   await section.locator('button[data-action="scrub"]').click();
   await page.waitForFunction(() => Number(document.querySelector('#dnc-scrub .scrub-counts li[data-status="total"]')?.dataset.count) === 2);
   assert.equal(await section.locator('.scrub-counts li[data-status="protected"]').getAttribute('data-count'), '1');
-  assert.equal(await page.locator('#dnc-receipts tbody tr').count(), 2);
+  // The receipts are listed again once the result is shown.
+  await page.waitForFunction(() => document.querySelectorAll('#dnc-receipts tbody tr[data-receipt]').length === 2);
   await assertNoRawKeys(page, 'the business DNC page');
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-business-en.png'), fullPage: true });
 
@@ -374,10 +405,19 @@ test('a business declares and removes a calling range, and adds and revokes an e
   await eform.getByLabel(text('en', 'dnc.business.exemptions.number')).fill('138 0013 8007');
   await eform.getByLabel(text('en', 'dnc.business.exemptions.basis')).selectOption('purchase');
   await eform.getByLabel(text('en', 'dnc.business.exemptions.note')).fill('order 1234');
+  // Days alone are the register's dates (+08:00), shown as such whatever the
+  // browser's time zone.
+  await eform.getByLabel(text('en', 'dnc.business.exemptions.starts')).fill('2025-06-01');
+  await eform.getByLabel(text('en', 'dnc.business.exemptions.expires')).fill('2099-12-31');
+  const exempted = page.waitForResponse((r) => r.url().endsWith('/api/v1/dnc/exemptions') && r.request().method() === 'POST');
   await eform.locator('button[data-action="add-exemption"]').click();
+  const answer = await exempted;
+  assert.deepEqual(answer.request().postDataJSON(), { number: '138 0013 8007', basis: 'purchase', starts_at: '2025-06-01', expires_at: '2099-12-31', note: 'order 1234' });
+  assert.equal(Date.parse((await answer.json()).starts_at), Date.parse('2025-06-01T00:00:00+08:00'), "midnight in the register's time zone");
   const purchase = exemptions.locator('tr[data-number="+8613800138007"][data-state="active"]');
   await purchase.waitFor();
   assert.ok((await purchase.textContent()).includes('order 1234'));
+  assert.deepEqual((await purchase.locator('time').allTextContents()).map((s) => s.trim()), ['1 June 2025', '31 December 2099']);
   await purchase.locator('button[data-action="revoke"]').click();
   await dialog.waitFor();
   await dialog.locator('button[value="ok"]').click();
@@ -388,6 +428,68 @@ test('a business declares and removes a calling range, and adds and revokes an e
   // Staff pages are not for businesses.
   await goto(page, '#/dnc/registry');
   await waitForHeading(page, text('en', 'errors.page.forbidden_title'));
+  await signOut(page, 'en');
+  assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
+});
+
+test('a business sees the violations of its marketing calls from the demo traffic, in English and Chinese', { timeout: TIMEOUT }, async (t) => {
+  requireEnv();
+  const business = await account(t, 'business');
+  if (!business) return;
+  await signIn(page, 'en', business);
+  await page.click('#nav-list a[href="#/business/dnc"]');
+  await waitForHeading(page, text('en', 'dnc.business.title'));
+  const section = page.locator('#dnc-violations');
+  assert.equal((await section.locator('h2').textContent()).trim(), text('en', 'dnc.business.violations.title'));
+  // A view of personal data: nothing is loaded before it is asked for.
+  assert.equal(await section.locator('.violations-table').count(), 0);
+  const show = section.locator('button[data-action="show-violations"]');
+  assert.equal((await show.textContent()).trim(), text('en', 'dnc.business.violations.show'));
+
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/dnc/violations'));
+  const rows = await showViolations(section, 'button[data-action="show-violations"]');
+  const query = new URL((await asked).url()).searchParams;
+  assert.equal(query.get('limit'), '50');
+  assert.equal(query.get('before'), null, 'the newest first');
+  assert.equal(query.get('org_id'), null, 'a business sees its own organisation only');
+  assert.equal((await show.textContent()).trim(), text('en', 'dnc.business.violations.refresh'));
+  // Older ones are offered when a whole page came back (paging: tests/web).
+  const shown = await rows.count();
+  assert.equal(await section.locator('button[data-action="more-violations"]').isVisible(), shown >= 50);
+  assert.equal(await section.locator('.violations-status [data-i18n]').getAttribute('data-i18n-args'), JSON.stringify({ count: { number: shown } }));
+  // The demo's marketing calls from its range to the protected 138 0013 8005.
+  const demoCall = section.locator('tr[data-caller="+862161234567"][data-callee="+8613800138005"]').first();
+  await demoCall.waitFor();
+  assert.equal((await demoCall.locator('.violation-caller').textContent()).trim(), '021 6123 4567', 'the caller in national format');
+  assert.equal((await demoCall.locator('.violation-callee').textContent()).trim(), '138 0013 8005', 'the callee in national format');
+  assert.equal(await demoCall.locator('.violation-caller .tn').getAttribute('title'), '+862161234567');
+  assert.equal(await demoCall.getAttribute('data-category'), 'finance');
+  const finance = await vocabLabel('categories', 'finance', 'en');
+  assert.equal((await demoCall.locator('[data-category="finance"]').textContent()).trim(), finance);
+  assert.match((await demoCall.locator('time').textContent()).trim(), /\d{2}:\d{2}:\d{2}/, 'the time, to the second');
+  const seen = await demoCall.getAttribute('data-seen');
+  assert.ok(['attempt', 'completed'].includes(seen));
+  assert.ok((await demoCall.textContent()).includes(text('en', `dnc.violations.seen_${seen}`)));
+  const outcome = await demoCall.getAttribute('data-outcome');
+  assert.equal((await demoCall.locator('.violation-outcome').textContent()).trim(), text('en', `dnc.violations.outcome_${outcome}`));
+  // Set-up attempts to a protected number are refused by the network.
+  assert.ok((await section.locator('tr[data-seen="attempt"][data-outcome="blocked"]').count()) >= 1, 'a blocked attempt');
+  assert.equal(await section.locator('th', { hasText: text('en', 'dnc.violations.col_org') }).count(), 0, 'its own organisation only: no organisation column');
+  await assertNoRawKeys(page, 'the business DNC page with violations');
+  await section.screenshot({ path: path.join(SHOTS, 'portal-dnc-violations-business-en.png') });
+
+  // 简体中文, in place.
+  await useLang('zh');
+  await waitForHeading(page, text('zh', 'dnc.business.title'));
+  assert.equal((await section.locator('h2').textContent()).trim(), text('zh', 'dnc.business.violations.title'));
+  assert.equal((await show.textContent()).trim(), text('zh', 'dnc.business.violations.refresh'));
+  assert.ok((await demoCall.textContent()).includes(text('zh', `dnc.violations.seen_${seen}`)));
+  assert.equal((await demoCall.locator('[data-category="finance"]').textContent()).trim(), await vocabLabel('categories', 'finance', 'zh'));
+  assert.equal((await demoCall.locator('.violation-caller').textContent()).trim(), '021 6123 4567');
+  await assertChineseOnly(page, 'the business DNC page with violations');
+  await assertNoRawKeys(page, 'the business DNC page with violations');
+  await section.screenshot({ path: path.join(SHOTS, 'portal-dnc-violations-business-zh.png') });
+  await useLang('en');
   await signOut(page, 'en');
   assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
 });
@@ -431,16 +533,49 @@ test("an analyst looks up a number's history and checks a business's receipt", {
   await lookup.locator('button[data-action="lookup"]').click();
   await lookup.locator('.lookup-never').waitFor();
 
+  // Every business's violations, with the organisation's name; then one
+  // organisation's, none, and a filter that is not a number.
+  const violations = page.locator('#dnc-violations');
+  assert.equal(await violations.locator('.violations-table').count(), 0, 'loaded on request only');
+  const all = page.waitForRequest((r) => r.url().includes('/api/v1/dnc/violations'));
+  const vrows = await showViolations(violations, 'button[data-action="filter-violations"]');
+  assert.equal(new URL((await all).url()).searchParams.get('org_id'), null);
+  const demoCall = violations.locator('tr[data-caller="+862161234567"][data-callee="+8613800138005"]').first();
+  await demoCall.waitFor();
+  assert.equal((await demoCall.locator('.violation-org .org-name').textContent()).trim(), 'Demo Finance Ltd');
+  assert.equal((await demoCall.locator('.violation-caller').textContent()).trim(), '021 6123 4567');
+  assert.equal((await demoCall.locator('.violation-callee').textContent()).trim(), '138 0013 8005');
+  const orgId = await demoCall.getAttribute('data-org');
+  const orgField = violations.getByLabel(text('en', 'dnc.registry.receipts.org'));
+  await orgField.fill(orgId);
+  const one = page.waitForRequest((r) => r.url().includes('/api/v1/dnc/violations'));
+  await violations.locator('button[data-action="filter-violations"]').click();
+  assert.equal(new URL((await one).url()).searchParams.get('org_id'), orgId);
+  await violations.locator('.violations-slot:not([aria-busy]) table').waitFor();
+  assert.ok((await vrows.count()) >= 1);
+  assert.deepEqual([...new Set(await vrows.evaluateAll((trs) => trs.map((tr) => tr.dataset.org)))], [orgId]);
+  await orgField.fill('999999');
+  await violations.locator('button[data-action="filter-violations"]').click();
+  await violations.locator('td.empty', { hasText: text('en', 'dnc.violations.empty') }).waitFor();
+  await orgField.fill('Demo');
+  await violations.locator('button[data-action="filter-violations"]').click();
+  await violations.locator('.message-error p', { hasText: text('en', 'dnc.registry.receipts.error_org') }).waitFor();
+  await orgField.fill('');
+  await showViolations(violations, 'button[data-action="filter-violations"]');
+  await assertNoRawKeys(page, 'the DNC registry page with violations');
+
   // The business's receipt among every business's, checked against its list.
   if (scrubbed) {
     const row = page.locator(`#dnc-all-receipts tr[data-receipt="${scrubbed.id}"]`);
     await row.waitFor();
     assert.equal(await row.locator('td[data-count="protected"]').textContent(), '2');
+    assert.equal((await row.locator('.org-name').textContent()).trim(), 'Demo Finance Ltd', 'the organisation by its name');
     const check = page.locator('#dnc-check');
     await check.getByLabel(text('en', 'dnc.registry.check.id')).fill(scrubbed.id);
     await check.locator('button[data-action="check-receipt"]').click();
     const receipt = check.locator(`.receipt-card[data-receipt="${scrubbed.id}"]`);
     await receipt.waitFor();
+    assert.equal((await receipt.locator('.org-name').textContent()).trim(), 'Demo Finance Ltd');
     await receipt.getByLabel(text('en', 'dnc.registry.check.file')).setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(scrubbed.list) });
     await receipt.locator('.file-match[data-match="list"]').waitFor();
     await receipt.getByLabel(text('en', 'dnc.registry.check.file')).setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('13800138005\n') });
@@ -455,6 +590,12 @@ test("an analyst looks up a number's history and checks a business's receipt", {
   await lookup.locator('button[data-action="lookup"]').click();
   await card.waitFor();
   assert.equal((await history.last().locator('td').nth(2).textContent()).trim(), text('zh', 'dnc.op.register'));
+  // The violations, in place: labels, category and organisation number in Chinese.
+  assert.equal((await violations.locator('h2').textContent()).trim(), text('zh', 'dnc.registry.violations.title'));
+  const zhCall = violations.locator('tr[data-caller="+862161234567"]').first();
+  assert.equal((await zhCall.locator('[data-category="finance"]').textContent()).trim(), await vocabLabel('categories', 'finance', 'zh'));
+  assert.ok((await zhCall.textContent()).includes(text('zh', `dnc.violations.seen_${await zhCall.getAttribute('data-seen')}`)));
+  assert.ok((await zhCall.locator('.violation-org').textContent()).includes('Demo Finance Ltd'));
   await assertChineseOnly(page, 'the DNC registry page');
   await assertNoRawKeys(page, 'the DNC registry page');
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-registry-zh.png'), fullPage: true });

@@ -9,13 +9,18 @@
 // - Calling numbers: the numbers and ranges the organisation calls from, with
 //   the categories it calls about (/api/v1/dnc/ranges): list, declare, remove.
 // - Exemptions: numbers it may call although they are protected (a purchase, an
-//   enquiry, consent) (/api/v1/dnc/exemptions): list, add, revoke.
+//   enquiry, consent) (/api/v1/dnc/exemptions): list, add, revoke. Their days
+//   are dates of the register's time zone, and shown as such.
+// - Violations: marketing calls from its declared marketing numbers to numbers
+//   protected from that category, without an exemption (GET
+//   /api/v1/dnc/violations), seen at call set-up or in the call record. Each
+//   answer is audited as a view of personal data, so they are loaded on request.
 //
 // Statuses, bases and purposes are translated; a scrub row's detail is the
 // server's English text and is shown as data.
 
 import { h, raw } from '../../dom.js';
-import { k, formatNumber } from '../../i18n.js';
+import { k, formatNumber, applyI18n } from '../../i18n.js';
 import { api, apiText } from '../../api.js';
 import { pageHeader, field, messageArea, dataTable, loading, confirmDialog } from '../../components.js';
 import {
@@ -36,6 +41,8 @@ import {
   categoryChecks,
   checkedValues,
   receiptsTable,
+  registerDate,
+  violationsList,
 } from './common.js';
 
 export const title = k('dnc.business.doc_title');
@@ -109,6 +116,7 @@ export function render() {
     pageHeader(k('dnc.business.title'), k('dnc.business.lead')),
     scrubSection((id) => receipts.reload(id)),
     receipts.el,
+    violationsSection(),
     rangesSection(),
     exemptionsSection(),
   );
@@ -326,6 +334,32 @@ function receiptsSection() {
     slot,
   );
   return { el, reload };
+}
+
+// --- violations ------------------------------------------------------------------------
+
+function violationsSection() {
+  const list = violationsList();
+  const show = h('button', { type: 'button', class: 'button button-small', dataset: { action: 'show-violations' }, i18n: k('dnc.business.violations.show') });
+  show.addEventListener('click', async () => {
+    show.disabled = true;
+    try {
+      await list.show();
+    } finally {
+      show.disabled = false;
+      // Once shown, the same button loads the newest again.
+      show.dataset.i18n = k('dnc.business.violations.refresh');
+      show.classList.add('button-secondary');
+      applyI18n(show);
+    }
+  });
+  return section(
+    'dnc-violations',
+    k('dnc.business.violations.title'),
+    k('dnc.business.violations.lead'),
+    h('div', { class: 'toolbar' }, h('p', { class: 'small muted', i18n: k('dnc.violations.audited') }), show),
+    list.el,
+  );
 }
 
 // --- calling numbers (declared ranges) -------------------------------------------------
@@ -578,8 +612,8 @@ function exemptionRow(e, messages, reload) {
     { class: state === 'revoked' || state === 'expired' ? 'row-muted' : null, dataset: { exemption: String(e.id), number: e.number, state } },
     h('td', { class: 'nowrap' }, phone(e.number)),
     h('td', {}, BASIS_KEYS[e.basis] ? h('span', { i18n: BASIS_KEYS[e.basis] }) : raw(e.basis, 'code')),
-    h('td', { class: 'nowrap' }, e.starts_at ? h('time', { date: e.starts_at }) : dash()),
-    h('td', { class: 'nowrap' }, e.expires_at ? h('time', { date: e.expires_at }) : h('span', { class: 'muted', i18n: k('dnc.business.exemptions.no_expiry') })),
+    h('td', { class: 'nowrap' }, e.starts_at ? registerDate(e.starts_at) : dash()),
+    h('td', { class: 'nowrap' }, e.expires_at ? registerDate(e.expires_at) : h('span', { class: 'muted', i18n: k('dnc.business.exemptions.no_expiry') })),
     h('td', { class: 'detail' }, e.note ? raw(e.note) : dash()),
     h('td', {}, h('span', { class: `badge badge-${variant}`, i18n: stateKey }), e.revoked_at ? h('div', { class: 'small muted' }, h('time', { date: e.revoked_at })) : null),
     h('td', {}, revoke || dash()),

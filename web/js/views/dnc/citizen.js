@@ -4,8 +4,10 @@
 //    answer for every valid number: nothing here tells whether a number is
 //    registered before its code was entered). On a demo server the SMS outbox
 //    of the number (GET /api/v1/demo/sms) is shown in a marked demo panel.
-// 2. The code: POST /api/v1/dnc/verify gives the registration, its history and a
-//    token valid for 15 minutes (X-Quell-Dnc-Token), kept in memory only.
+// 2. The code: POST /api/v1/dnc/verify gives the registration (null for a number
+//    never registered), its history (an empty list then) and a token for
+//    X-Quell-Dnc-Token with the time it expires (token_expires_at), kept in
+//    memory only.
 // 3. The choices: PUT /api/v1/dnc/me registers the number or changes what it
 //    refuses (all marketing or some categories, and hours in which it still
 //    accepts calls); DELETE /api/v1/dnc/me removes it.
@@ -39,8 +41,17 @@ import {
 
 export const title = info.docTitle('dnc');
 
-// How long a confirmed number may be managed (the server's token lifetime).
+// How long a confirmed number may be managed when the server did not say (its
+// default token lifetime).
 export const TOKEN_MINUTES = 15;
+
+// When the number's token expires: the server's token_expires_at, else
+// TOKEN_MINUTES from `now`.
+export function tokenExpiry(data, now = Date.now()) {
+  const given = data && data.token_expires_at;
+  if (given && Number.isFinite(Date.parse(given))) return given;
+  return new Date(now + TOKEN_MINUTES * 60_000).toISOString();
+}
 
 const SEND_ERRORS = { 400: k('dnc.citizen.error_number'), 429: k('dnc.citizen.error_too_many_codes') };
 const VERIFY_ERRORS = { 400: k('dnc.citizen.error_code'), 401: k('dnc.citizen.error_code'), 429: k('dnc.citizen.error_too_many_attempts') };
@@ -245,7 +256,7 @@ function service() {
     try {
       const data = await citizenApi(`${DNC}/verify`, { method: 'POST', body: { number: state.number, code: value } });
       state.token = data.token;
-      state.expires = new Date(Date.now() + TOKEN_MINUTES * 60_000).toISOString();
+      state.expires = tokenExpiry(data);
       codeStep.hidden = true;
       demoSlot.replaceChildren();
       setStep(2);

@@ -5,8 +5,8 @@
 
 import { h, raw } from '../../dom.js';
 import { k, vocabTerms, formatNumber } from '../../i18n.js';
-import { errorKey } from '../../api.js';
-import { dataTable } from '../../components.js';
+import { api, errorKey } from '../../api.js';
+import { dataTable, messageArea, loading } from '../../components.js';
 import { nationalNumber, numberQuery } from '../../phone.js';
 
 export const DNC = '/api/v1/dnc';
@@ -17,6 +17,11 @@ export const CATEGORY_NAMES = ['finance', 'insurance', 'real_estate', 'education
 
 // Statutory calling hours (the server's default [dnc] calling_hours).
 export const CALLING_HOURS = { from: '08:00', to: '21:00' };
+
+// The register's time zone, in minutes east of UTC (the server's default [dnc]
+// utc_offset): a date alone, such as an exemption's first or last day, is a date
+// there, whatever the browser's time zone.
+export const REGISTER_UTC_OFFSET_MINUTES = 8 * 60;
 
 // The largest list a scrub accepts (the server's body limit for /dnc/scrub).
 export const MAX_LIST_BYTES = 256 * 1024 * 1024;
@@ -52,6 +57,11 @@ export const STATE_KEYS = {
   removed: k('dnc.state.removed'),
 };
 const STATE_VARIANT = { none: 'muted', grace: 'warn', protected: 'ok', removed: 'muted' };
+
+export const SEEN_KEYS = {
+  attempt: k('dnc.violations.seen_attempt'),
+  completed: k('dnc.violations.seen_completed'),
+};
 
 // --- helpers without DOM -----------------------------------------------------------
 
@@ -225,9 +235,40 @@ export function typedNumber(text) {
   return shown === e164 ? typed : shown;
 }
 
+// Talk time in seconds -> "0:42", "12:05", "1:02:03" (the same in both languages).
+export function talkTime(seconds) {
+  const total = Math.max(0, Math.round(Number(seconds) || 0));
+  const hh = Math.floor(total / 3600);
+  const mm = Math.floor((total % 3600) / 60);
+  const ss = two(total % 60);
+  return hh ? `${hh}:${two(mm)}:${ss}` : `${mm}:${ss}`;
+}
+
+// What a violation's outcome was: blocked (refused by the network at set-up),
+// through (put through at set-up), answered or unanswered (from the call record).
+export function violationOutcome(v) {
+  if (!v) return 'through';
+  if (v.seen === 'completed') return v.answered ? 'answered' : 'unanswered';
+  return v.blocked ? 'blocked' : 'through';
+}
+
+// The `before` of the next page of a list paged by id (newest first), or null
+// when `items` was the last page.
+export function nextBefore(items, limit) {
+  if (!Array.isArray(items) || !items.length || items.length < limit) return null;
+  const id = Number(items[items.length - 1].id);
+  return Number.isFinite(id) && id > 1 ? id : null;
+}
+
 // --- shared pieces ---------------------------------------------------------------
 
 export const dash = () => h('span', { class: 'muted', i18n: k('common.dash') });
+
+// A date of the register (an exemption's first or last day): its date in the
+// register's time zone.
+export function registerDate(iso) {
+  return h('time', { date: iso, dataset: { dateOffset: String(REGISTER_UTC_OFFSET_MINUTES) } });
+}
 
 // A number in national format where possible, its E.164 form as a tooltip.
 export function phone(number) {
@@ -324,14 +365,13 @@ export function hashCell(hash) {
   return hash ? raw(short(hash), 'code', { class: 'hash', title: hash, dataset: { hash } }) : dash();
 }
 
-// An organisation by its name when known (orgNames: Map id -> name), else its id.
-export function orgCell(id, orgNames) {
-  const name = orgNames && orgNames.get(Number(id));
-  return name ? raw(name) : h('span', { class: 'muted', i18n: k('dnc.receipts.org_id'), args: { id: String(id) } });
+// An organisation by its name when the server gave one, else by its number.
+export function orgCell(id, name) {
+  return name ? raw(name, 'span', { class: 'org-name' }) : h('span', { class: 'muted', i18n: k('dnc.receipts.org_id'), args: { id: String(id) } });
 }
 
-// The table of receipts: [{id, org_id, actor, at, counts, list_sha256}].
-export function receiptsTable(items, { withOrg = false, orgNames = null, highlight = null } = {}) {
+// The table of receipts: [{id, org_id, org_name, actor, at, counts, list_sha256}].
+export function receiptsTable(items, { withOrg = false, highlight = null } = {}) {
   const columns = [
     k('dnc.receipts.col_id'),
     k('dnc.receipts.col_at'),
@@ -356,7 +396,7 @@ export function receiptsTable(items, { withOrg = false, orgNames = null, highlig
         { class: r.id === highlight ? 'row-new' : null, dataset: { receipt: r.id, org: String(r.org_id) } },
         h('td', {}, raw(r.id, 'code', { class: 'receipt-id' })),
         h('td', { class: 'nowrap' }, r.at ? h('time', { time: r.at }) : dash()),
-        withOrg ? h('td', {}, orgCell(r.org_id, orgNames)) : null,
+        withOrg ? h('td', {}, orgCell(r.org_id, r.org_name)) : null,
         h('td', {}, raw(r.actor)),
         count(r.counts, 'total'),
         count(r.counts, 'callable'),
@@ -369,3 +409,121 @@ export function receiptsTable(items, { withOrg = false, orgNames = null, highlig
   wrap.querySelector('table').classList.add('compact', 'receipts-table');
   return wrap;
 }
+
+// --- violations (the business's own, or every business's for the staff) -------------
+
+const OUTCOME = {
+  blocked: [k('dnc.violations.outcome_blocked'), 'warn'],
+  through: [k('dnc.violations.outcome_through'), 'danger'],
+  answered: [k('dnc.violations.outcome_answered'), 'danger'],
+  unanswered: [k('dnc.violations.outcome_unanswered'), 'muted'],
+};
+
+// The rows of a violations page.
+export const VIOLATIONS_PAGE = 50;
+
+// The table of violations: [{id, org_id, org_name, caller, callee, at, category,
+// seen, blocked, answered, talk_seconds, call_id, trunk}].
+export function violationsTable(items, { withOrg = false } = {}) {
+  const columns = [
+    k('dnc.violations.col_at'),
+    withOrg ? k('dnc.violations.col_org') : null,
+    k('dnc.violations.col_caller'),
+    k('dnc.violations.col_callee'),
+    k('dnc.violations.col_category'),
+    k('dnc.violations.col_seen'),
+    k('dnc.violations.col_outcome'),
+    k('dnc.violations.col_call'),
+  ].filter(Boolean);
+  const wrap = dataTable({
+    captionKey: k('dnc.violations.caption'),
+    columns,
+    items,
+    emptyKey: k('dnc.violations.empty'),
+    rowFn: (v) => {
+      const outcome = violationOutcome(v);
+      const [outcomeKey, variant] = OUTCOME[outcome];
+      return h(
+        'tr',
+        { dataset: { violation: String(v.id), org: String(v.org_id), seen: v.seen || '', outcome, category: v.category || '', caller: v.caller || '', callee: v.callee || '' } },
+        h('td', { class: 'nowrap' }, v.at ? h('time', { time: v.at, dataset: { timeSeconds: '1' } }) : dash()),
+        withOrg
+          ? h('td', { class: 'violation-org' }, orgCell(v.org_id, v.org_name), v.org_name ? h('div', { class: 'small muted', i18n: k('dnc.violations.org_no'), args: { id: String(v.org_id) } }) : null)
+          : null,
+        h('td', { class: 'nowrap violation-caller' }, phone(v.caller)),
+        h('td', { class: 'nowrap violation-callee' }, phone(v.callee)),
+        h('td', {}, v.category ? h('span', { class: 'badge badge-info', dataset: { category: v.category }, vocab: ['categories', v.category] }) : dash()),
+        h('td', {}, SEEN_KEYS[v.seen] ? h('span', { i18n: SEEN_KEYS[v.seen] }) : raw(v.seen, 'code')),
+        h(
+          'td',
+          { class: 'nowrap' },
+          h('span', { class: `badge badge-${variant} violation-outcome`, i18n: outcomeKey }),
+          outcome === 'answered' ? h('div', { class: 'small muted talk-time', i18n: k('dnc.violations.talk'), args: { time: talkTime(v.talk_seconds) } }) : null,
+        ),
+        h(
+          'td',
+          { class: 'detail' },
+          v.call_id ? raw(v.call_id, 'code', { class: 'call-id' }) : dash(),
+          v.trunk ? h('div', { class: 'small muted', i18n: k('dnc.violations.trunk'), args: { trunk: v.trunk } }) : null,
+        ),
+      );
+    },
+  });
+  wrap.querySelector('table').classList.add('compact', 'violations-table');
+  return wrap;
+}
+
+// The violations, loaded on request (each answer is audited as a view of
+// personal data), newest first, a page at a time: {el, show(query)} where
+// show() loads the first page for `query` ({org_id} or nothing) again.
+export function violationsList({ withOrg = false } = {}) {
+  const errors = messageArea();
+  const status = h('p', { class: 'small muted violations-status', role: 'status', 'aria-live': 'polite' });
+  const slot = h('div', { class: 'violations-slot' });
+  const more = h('button', { type: 'button', class: 'button button-secondary', dataset: { action: 'more-violations' }, i18n: k('dnc.violations.more'), hidden: true });
+  let items = [];
+  let query = {};
+  let before = null;
+  let seq = 0;
+
+  async function load(append) {
+    const mine = ++seq;
+    more.disabled = true;
+    if (!append) slot.setAttribute('aria-busy', 'true');
+    if (!append && !items.length) slot.replaceChildren(loading());
+    try {
+      const data = await api(`${DNC}/violations`, { query: { ...query, limit: VIOLATIONS_PAGE, before: append ? before : null } });
+      if (mine !== seq) return;
+      const page = (data && data.violations) || [];
+      items = append ? items.concat(page) : page;
+      before = nextBefore(page, VIOLATIONS_PAGE);
+      errors.clear();
+      slot.replaceChildren(violationsTable(items, { withOrg }));
+      status.replaceChildren(h('span', { i18n: k('dnc.violations.shown'), args: { count: { number: items.length } } }));
+      more.hidden = before == null;
+    } catch (err) {
+      if (mine !== seq) return;
+      if (!append) {
+        items = [];
+        slot.replaceChildren();
+        status.replaceChildren();
+        more.hidden = true;
+      }
+      showProblem(errors, err);
+    } finally {
+      if (mine === seq) {
+        more.disabled = false;
+        slot.removeAttribute('aria-busy');
+      }
+    }
+  }
+  more.addEventListener('click', () => load(true));
+  return {
+    el: h('div', { class: 'violations' }, errors.el, status, slot, h('div', { class: 'pager' }, more)),
+    show(q = {}) {
+      query = q;
+      return load(false);
+    },
+  };
+}
+

@@ -6,6 +6,9 @@
 // - A number: GET /api/v1/dnc/numbers/{number}, its registration and every
 //   change with channel, proof of ownership and actor. Each look-up is audited
 //   as a view of personal data, so it is made only on request.
+// - Violations of every business (GET /api/v1/dnc/violations, ?org_id=):
+//   marketing calls to numbers protected from their category, without an
+//   exemption. Audited as a view of personal data, so loaded on request.
 // - Scrub receipts of every business (GET /api/v1/dnc/receipts, ?org_id=), and
 //   one receipt checked against a file (GET /api/v1/dnc/receipts/{id}): the
 //   SHA-256 of a list a business shows is computed here and compared with the
@@ -32,6 +35,7 @@ import {
   orgCell,
   receiptsTable,
   typedNumber,
+  violationsList,
 } from './common.js';
 
 export const title = k('dnc.registry.doc_title');
@@ -58,28 +62,16 @@ export function fileMatch(sha, receipt) {
 
 // --- the page -------------------------------------------------------------------
 
-export function render(ctx) {
-  // Administrators may read the organisations, so receipts show their names.
-  const orgNames = new Map();
-  const receipts = receiptsSection(orgNames);
-  if (ctx.user && ctx.user.role === 'admin') {
-    api('/api/v1/admin/orgs')
-      .then((data) => {
-        for (const o of (data && data.orgs) || []) orgNames.set(Number(o.id), o.name);
-        receipts.reload();
-      })
-      .catch(() => {
-        /* ids instead of names */
-      });
-  }
+export function render() {
   return h(
     'div',
     { class: 'admin-page dnc-registry-page' },
     pageHeader(k('dnc.registry.title'), k('dnc.registry.lead')),
     statsSection(),
     lookupSection(),
-    receipts.el,
-    checkSection(orgNames),
+    violationsSection(),
+    receiptsSection(),
+    checkSection(),
   );
 }
 
@@ -242,9 +234,48 @@ function numberCard(r) {
   );
 }
 
+// --- violations of every business -------------------------------------------------------------
+
+function violationsSection() {
+  const errors = messageArea();
+  const list = violationsList({ withOrg: true });
+  const org = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false', maxlength: '19' });
+  const submit = h('button', { type: 'submit', class: 'button', dataset: { action: 'filter-violations' }, i18n: k('dnc.registry.violations.show') });
+  const form = h(
+    'form',
+    { class: 'filter-bar inline-form violations-filter', novalidate: true, role: 'search' },
+    field({ label: k('dnc.registry.receipts.org'), name: 'org_id', hint: k('dnc.registry.receipts.org_hint'), control: org }),
+    h('div', { class: 'form-actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    const v = org.value.trim();
+    if (v && !/^\d+$/.test(v)) {
+      errors.show(k('dnc.registry.receipts.error_org'));
+      org.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await list.show(v ? { org_id: v } : {});
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return section(
+    'dnc-violations',
+    k('dnc.registry.violations.title'),
+    k('dnc.registry.violations.lead'),
+    h('div', { class: 'card try-card' }, form, h('p', { class: 'small muted', i18n: k('dnc.violations.audited') })),
+    errors.el,
+    list.el,
+  );
+}
+
 // --- receipts of every business ---------------------------------------------------------------
 
-function receiptsSection(orgNames) {
+function receiptsSection() {
   const errors = messageArea();
   const slot = h('div', { class: 'receipts-slot' }, loading());
   const org = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false', maxlength: '19' });
@@ -257,7 +288,7 @@ function receiptsSection(orgNames) {
       const data = await api(`${DNC}/receipts`, { query: { ...query, limit: 200 } });
       if (mine !== seq) return;
       errors.clear();
-      slot.replaceChildren(receiptsTable((data && data.receipts) || [], { withOrg: true, orgNames }));
+      slot.replaceChildren(receiptsTable((data && data.receipts) || [], { withOrg: true }));
     } catch (err) {
       if (mine !== seq) return;
       slot.replaceChildren();
@@ -282,8 +313,7 @@ function receiptsSection(orgNames) {
     reload();
   });
   reload();
-  const el = section('dnc-all-receipts', k('dnc.registry.receipts.title'), k('dnc.registry.receipts.lead'), form, errors.el, slot);
-  return { el, reload };
+  return section('dnc-all-receipts', k('dnc.registry.receipts.title'), k('dnc.registry.receipts.lead'), form, errors.el, slot);
 }
 
 // --- check one receipt ---------------------------------------------------------------------------
@@ -294,7 +324,7 @@ const MATCH = {
   none: [k('dnc.registry.check.match_none'), 'danger'],
 };
 
-function checkSection(orgNames) {
+function checkSection() {
   const errors = messageArea();
   const result = h('div', { class: 'check-slot', 'aria-live': 'polite' });
   const id = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '100' });
@@ -317,7 +347,7 @@ function checkSection(orgNames) {
     submit.disabled = true;
     try {
       const r = await api(`${DNC}/receipts/${encodeURIComponent(v)}`);
-      result.replaceChildren(receiptCard(r || {}, orgNames));
+      result.replaceChildren(receiptCard(r || {}));
     } catch (err) {
       result.replaceChildren();
       showProblem(errors, err, RECEIPT_ERRORS);
@@ -328,7 +358,7 @@ function checkSection(orgNames) {
   return section('dnc-check', k('dnc.registry.check.title'), k('dnc.registry.check.lead'), h('div', { class: 'card try-card' }, form), errors.el, result);
 }
 
-function receiptCard(r, orgNames) {
+function receiptCard(r) {
   const c = r.counts || {};
   const fact = (key, value) => h('div', {}, h('dt', { i18n: key }), h('dd', {}, value));
   const outcome = h('div', { class: 'file-check-slot', 'aria-live': 'polite' });
@@ -372,7 +402,7 @@ function receiptCard(r, orgNames) {
       'dl',
       { class: 'facts' },
       fact(k('dnc.receipts.col_at'), r.at ? h('time', { time: r.at, dataset: { timeSeconds: '1' } }) : dash()),
-      fact(k('dnc.receipts.col_org'), orgCell(r.org_id, orgNames)),
+      fact(k('dnc.receipts.col_org'), orgCell(r.org_id, r.org_name)),
       fact(k('dnc.receipts.col_actor'), r.actor ? raw(r.actor) : dash()),
       fact(
         k('dnc.receipts.col_total'),
