@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-#include "quell/api/internal/json.h"
+#include "quell/api/internal/dnc_json.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
 #include "quell/registry/list_reader.h"
@@ -65,8 +65,9 @@ Json PreferencesJson(const registry::Preferences& p) {
           {"accepted_bands", StringList(p.BandNames())}};
 }
 
-// "categories": [..] and "accepted_bands": [..] members, both optional.
-Result<registry::Preferences> PreferencesFrom(const Json& body) {
+}  // namespace
+
+Result<registry::Preferences> DncPreferencesFrom(const Json& body) {
   std::vector<std::string> categories, bands;
   for (const auto& [field, out] :
        {std::pair{"categories", &categories}, std::pair{"accepted_bands", &bands}}) {
@@ -82,6 +83,8 @@ Result<registry::Preferences> PreferencesFrom(const Json& body) {
   }
   return registry::ParsePreferences(categories, bands);
 }
+
+namespace {
 
 Json ChangeJson(const registry::Change& c, bool full) {
   Json out = {{"version", c.version},
@@ -221,7 +224,7 @@ Status BulkRegister(Context& ctx) {
       removals.emplace_back(i, *n);
       continue;
     }
-    auto prefs = PreferencesFrom(row);
+    auto prefs = DncPreferencesFrom(row);
     if (!prefs) {
       fail(i, prefs.status());
       continue;
@@ -402,7 +405,7 @@ Status DeclareRange(Context& ctx) {
                                                              : ParseNumber(ctx, last_text));
   auto purpose = registry::ParsePurpose(purpose_text.empty() ? "marketing" : purpose_text);
   if (!purpose) return InvalidArgument("'purpose' is marketing or service");
-  QUELL_ASSIGN_OR_RETURN(registry::Preferences cats, PreferencesFrom(body));
+  QUELL_ASSIGN_OR_RETURN(registry::Preferences cats, DncPreferencesFrom(body));
   if (cats.categories == 0) return InvalidArgument("'categories' names the categories called");
   registry::DeclaredRange range{
       .first = first, .last = last, .purpose = *purpose, .categories = cats.categories};

@@ -2,7 +2,7 @@
 // registration after proving they hold it with a one-time code
 // (registry/ownership.h). No route here tells whether a number is registered
 // before its code was entered.
-#include "quell/api/internal/json.h"
+#include "quell/api/internal/dnc_json.h"
 #include "quell/core/number_plan.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/registry.h"
@@ -119,21 +119,7 @@ Status PutMe(Context& ctx) {
   QUELL_ASSIGN_OR_RETURN(Citizen c, CitizenServices(ctx));
   QUELL_ASSIGN_OR_RETURN(PhoneNumber n, ProvenNumber(ctx, c));
   QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
-  std::vector<std::string> categories, bands;
-  for (const auto& [field, out] :
-       {std::pair{"categories", &categories}, std::pair{"accepted_bands", &bands}}) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) continue;
-    if (!it->is_array() || it->size() > 64) {
-      return InvalidArgument(std::string("'") + field + "' must be an array of strings");
-    }
-    for (const auto& v : *it) {
-      if (!v.is_string()) return InvalidArgument(std::string("'") + field + "' must hold strings");
-      out->push_back(v.get<std::string>());
-    }
-  }
-  QUELL_ASSIGN_OR_RETURN(registry::Preferences prefs,
-                         registry::ParsePreferences(categories, bands));
+  QUELL_ASSIGN_OR_RETURN(registry::Preferences prefs, DncPreferencesFrom(body));
   QUELL_RETURN_IF_ERROR(c.registry
                             ->Register({.number = n,
                                         .channel = ChannelOf(ctx),
