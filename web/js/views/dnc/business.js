@@ -25,6 +25,7 @@ import { api, apiText } from '../../api.js';
 import { pageHeader, field, messageArea, dataTable, loading, confirmDialog } from '../../components.js';
 import {
   DNC,
+  section,
   MAX_LIST_BYTES,
   SCRUB_STATUSES,
   STATUS_KEYS,
@@ -119,16 +120,6 @@ export function render() {
     violationsSection(),
     rangesSection(),
     exemptionsSection(),
-  );
-}
-
-function section(id, titleKey, leadKey, ...children) {
-  return h(
-    'section',
-    { class: 'section', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title`, i18n: titleKey }),
-    leadKey ? h('p', { class: 'section-lead muted', i18n: leadKey }) : null,
-    ...children,
   );
 }
 

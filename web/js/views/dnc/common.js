@@ -371,6 +371,17 @@ export function orgCell(id, name) {
 }
 
 // The table of receipts: [{id, org_id, org_name, actor, at, counts, list_sha256}].
+// A titled section of a DNC page (aria-labelledby its heading).
+export function section(id, titleKey, leadKey, ...children) {
+  return h(
+    'section',
+    { class: 'section', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title`, i18n: titleKey }),
+    leadKey ? h('p', { class: 'section-lead muted', i18n: leadKey }) : null,
+    ...children,
+  );
+}
+
 export function receiptsTable(items, { withOrg = false, highlight = null } = {}) {
   const columns = [
     k('dnc.receipts.col_id'),

@@ -21,6 +21,7 @@ import { pageHeader, field, messageArea, dataTable, loading } from '../../compon
 import { nationalNumber } from '../../phone.js';
 import {
   DNC,
+  section,
   SCRUB_STATUSES,
   STATUS_KEYS,
   registrationState,
@@ -72,16 +73,6 @@ export function render() {
     violationsSection(),
     receiptsSection(),
     checkSection(),
-  );
-}
-
-function section(id, titleKey, leadKey, ...children) {
-  return h(
-    'section',
-    { class: 'section', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title`, i18n: titleKey }),
-    leadKey ? h('p', { class: 'section-lead muted', i18n: leadKey }) : null,
-    ...children,
   );
 }
 
