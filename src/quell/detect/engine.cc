@@ -1,0 +1,824 @@
+#include "quell/detect/engine.h"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <type_traits>
+
+#include "quell/core/number_plan.h"
+
+namespace quell::detect {
+namespace {
+
+constexpr std::array<std::string_view, kDetectorCount> kDetectorNames = {
+    "marketing", "robocall", "bombing", "one_ring", "simbox", "spoofing"};
+
+// Ring geometry: bucket length in seconds and bucket count.
+constexpr uint32_t kMinuteBucket = 10, kMinuteN = 6;   // a minute
+constexpr uint32_t kHourBucket = 600, kHourN = 6;      // an hour
+constexpr uint32_t kDayBucket = 21600, kDayN = 4;      // a day
+constexpr uint32_t kCalleeBucket = 30, kCalleeN = 10;  // five minutes, callee side
+constexpr uint32_t kHalfHour = 1800;                   // distinct-callee bitmaps
+constexpr uint32_t kIdleDrop = 86400 + kDayBucket;     // state idle this long is dropped
+constexpr uint32_t kSweepEvery = 1u << 16;
+
+struct HourBucket {
+  uint16_t attempts, completed, answered, under60, talk4, abandoned;
+};
+struct DayBucket {
+  uint16_t attempts, completed, answered;
+};
+
+// One number's windows, as a caller and as a callee. Keep it small: the
+// memory target is per active number.
+struct NumberState {
+  uint64_t number;  // compact E.164; 0 = free slot
+  uint64_t last_callee;
+  uint64_t bits[2];  // distinct callees, per half hour (linear counting)
+  uint64_t cell;     // last cell id seen as a caller
+  uint32_t last_s;   // last event, engine seconds
+  uint32_t cell_s;   // when `cell` was seen
+  HourBucket hour[kHourN];
+  DayBucket day[kDayN];
+  uint8_t minute[kMinuteN];
+  uint8_t callee[kCalleeN];  // attempts received, five minutes
+  uint8_t seq[2];            // ascending callee steps, per half hour
+  uint16_t incoming;         // calls received, halved every half hour
+  uint8_t fired;             // bit per Detector: a finding is active
+  uint8_t cell_moves;        // cell changes; these three decay every 6 h
+  uint8_t region_conflicts;
+  uint8_t intl_domestic;
+  uint8_t failed_verstat;
+};
+
+struct ImeiState {
+  uint64_t imei;
+  uint64_t first;  // the first number seen behind it
+  uint32_t last_s;
+  uint32_t bits;  // numbers seen behind the IMEI today (hash bits)
+};
+
+// Table keeps the key in each record's first 8 bytes.
+static_assert(offsetof(NumberState, number) == 0 && offsetof(ImeiState, imei) == 0);
+static_assert(std::is_trivially_copyable_v<NumberState> && std::is_trivially_copyable_v<ImeiState>);
+
+template <typename T>
+void Inc(T& v, uint32_t by = 1) {
+  constexpr uint32_t kMax = std::numeric_limits<T>::max();
+  v = static_cast<T>(std::min<uint32_t>(kMax, uint32_t{v} + by));
+}
+
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+// Zeroes the buckets a ring passes over when time moves from bucket `from` to `to`.
+template <typename T, std::size_t N>
+void AdvanceRing(T (&ring)[N], uint32_t from, uint32_t to) {
+  if (to <= from) return;
+  if (to - from >= N) {
+    std::memset(ring, 0, sizeof(ring));
+    return;
+  }
+  for (uint32_t b = from + 1; b <= to; ++b) std::memset(&ring[b % N], 0, sizeof(T));
+}
+
+int DistinctEstimate(uint64_t bits) {
+  const int zeros = 64 - std::popcount(bits);
+  if (zeros == 0) return 266;  // saturated: 64 ln 64
+  return static_cast<int>(std::lround(-64.0 * std::log(zeros / 64.0)));
+}
+
+// Open-addressing table of 32-bit indices into chunked storage whose records
+// carry their own key: 4 bytes of index per slot, linear probing, backward-shift
+// deletion.
+template <typename State>
+class Table {
+ public:
+  static constexpr std::size_t kChunk = 4096;
+
+  State* Find(uint64_t key) {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = Home(key);; i = (i + 1) & mask_) {
+      const uint32_t s = slots_[i];
+      if (s == 0) return nullptr;
+      State& st = At(s - 1);
+      if (Key(st) == key) return &st;
+    }
+  }
+
+  // Finds or creates (zeroed, key set); *created tells which.
+  State& Get(uint64_t key, bool* created) {
+    if (State* s = Find(key)) {
+      *created = false;
+      return *s;
+    }
+    *created = true;
+    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+    uint32_t idx;
+    if (!free_.empty()) {
+      idx = free_.back();
+      free_.pop_back();
+    } else {
+      idx = static_cast<uint32_t>(used_++);
+      if (idx / kChunk >= chunks_.size()) chunks_.push_back(std::make_unique<State[]>(kChunk));
+    }
+    State& st = At(idx);
+    std::memset(&st, 0, sizeof(State));
+    Key(st) = key;
+    std::size_t i = Home(key);
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = idx + 1;
+    ++size_;
+    return st;
+  }
+
+  void Erase(uint64_t key) {
+    if (slots_.empty()) return;
+    std::size_t i = Home(key);
+    for (;; i = (i + 1) & mask_) {
+      if (slots_[i] == 0) return;
+      if (Key(At(slots_[i] - 1)) == key) break;
+    }
+    const uint32_t idx = slots_[i] - 1;
+    // Backward-shift: pull later entries of the probe run into the hole.
+    std::size_t hole = i;
+    for (std::size_t j = (i + 1) & mask_; slots_[j] != 0; j = (j + 1) & mask_) {
+      const std::size_t home = Home(Key(At(slots_[j] - 1)));
+      if (((j - home) & mask_) >= ((j - hole) & mask_)) {
+        slots_[hole] = slots_[j];
+        hole = j;
+      }
+    }
+    slots_[hole] = 0;
+    Key(At(idx)) = 0;
+    free_.push_back(idx);
+    --size_;
+  }
+
+  // Calls f(state) for every live record; f may not insert or erase.
+  template <typename F>
+  void ForEach(F&& f) {
+    for (std::size_t i = 0; i < used_; ++i) {
+      State& st = At(static_cast<uint32_t>(i));
+      if (Key(st) != 0) f(st);
+    }
+  }
+
+  std::size_t size() const { return size_; }
+
+ private:
+  static uint64_t& Key(State& s) { return *reinterpret_cast<uint64_t*>(&s); }
+  State& At(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
+  std::size_t Home(uint64_t key) const { return Mix(key) & mask_; }
+
+  void Grow() {
+    const std::size_t n = slots_.empty() ? 1024 : slots_.size() * 2;
+    slots_.assign(n, 0);
+    mask_ = n - 1;
+    for (std::size_t idx = 0; idx < used_; ++idx) {
+      State& st = At(static_cast<uint32_t>(idx));
+      if (Key(st) == 0) continue;
+      std::size_t i = Home(Key(st));
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = static_cast<uint32_t>(idx + 1);
+    }
+  }
+
+  std::vector<uint32_t> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+  std::size_t used_ = 0;
+  std::vector<std::unique_ptr<State[]>> chunks_;
+  std::vector<uint32_t> free_;
+};
+
+// Callees under attack, and IMEIs with several numbers: who is involved.
+struct Involved {
+  static constexpr std::size_t kMax = 16;
+  std::array<uint64_t, kMax> numbers{};
+  std::array<uint16_t, kMax> counts{};
+  uint8_t n = 0;
+  uint32_t last_s = 0;
+  uint64_t bits = 0;  // every number involved, for a distinct count beyond kMax
+  int distinct() const { return std::max<int>(n, DistinctEstimate(bits)); }
+  void Add(uint64_t number) {
+    bits |= uint64_t{1} << (Mix(number) >> 58);
+    for (uint8_t i = 0; i < n; ++i) {
+      if (numbers[i] == number) {
+        Inc(counts[i]);
+        return;
+      }
+    }
+    if (n < kMax) {
+      numbers[n] = number;
+      counts[n] = 1;
+      ++n;
+    }
+  }
+};
+
+struct ActiveFinding {
+  Finding finding;
+  uint32_t last_emit_s = 0;
+  bool dirty = false;
+};
+
+uint64_t FindingKey(uint64_t number, Detector d) {
+  return number * kDetectorCount + static_cast<uint64_t>(d);
+}
+
+}  // namespace
+
+std::string_view Name(Detector d) { return kDetectorNames[static_cast<std::size_t>(d)]; }
+
+std::optional<Detector> ParseDetector(std::string_view name) {
+  for (std::size_t i = 0; i < kDetectorCount; ++i) {
+    if (kDetectorNames[i] == name) return static_cast<Detector>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view Name(Role r) { return r == Role::kCaller ? "caller" : "callee"; }
+
+Status EngineConfig::Validate() const {
+  auto positive = [](int v, const char* name) -> Status {
+    if (v < 1) return InvalidArgument(std::string(name) + " must be at least 1");
+    return Status::Ok();
+  };
+  auto share = [](double v, const char* name) -> Status {
+    if (!(v >= 0 && v <= 1)) return InvalidArgument(std::string(name) + " must be in 0..1");
+    return Status::Ok();
+  };
+  QUELL_RETURN_IF_ERROR(positive(marketing.per_minute, "marketing.per_minute"));
+  QUELL_RETURN_IF_ERROR(positive(marketing.per_hour, "marketing.per_hour"));
+  QUELL_RETURN_IF_ERROR(positive(marketing.distinct_per_hour, "marketing.distinct_per_hour"));
+  QUELL_RETURN_IF_ERROR(share(marketing.max_asr, "marketing.max_asr"));
+  QUELL_RETURN_IF_ERROR(positive(marketing.sequential, "marketing.sequential"));
+  QUELL_RETURN_IF_ERROR(positive(marketing.per_day, "marketing.per_day"));
+  QUELL_RETURN_IF_ERROR(share(marketing.day_max_asr, "marketing.day_max_asr"));
+  QUELL_RETURN_IF_ERROR(positive(robocall.answered, "robocall.answered"));
+  if (!(robocall.max_acd_s > 0)) return InvalidArgument("robocall.max_acd_s must be positive");
+  QUELL_RETURN_IF_ERROR(share(robocall.short_share, "robocall.short_share"));
+  QUELL_RETURN_IF_ERROR(positive(bombing.attempts, "bombing.attempts"));
+  if (!(bombing.min_repeat >= 1)) return InvalidArgument("bombing.min_repeat must be at least 1");
+  QUELL_RETURN_IF_ERROR(positive(bombing.caller_attempts, "bombing.caller_attempts"));
+  QUELL_RETURN_IF_ERROR(positive(one_ring.abandoned, "one_ring.abandoned"));
+  QUELL_RETURN_IF_ERROR(positive(one_ring.max_ring_ms, "one_ring.max_ring_ms"));
+  QUELL_RETURN_IF_ERROR(positive(one_ring.distinct, "one_ring.distinct"));
+  QUELL_RETURN_IF_ERROR(positive(simbox.numbers_per_imei, "simbox.numbers_per_imei"));
+  if (simbox.numbers_per_imei > 32) return InvalidArgument("simbox.numbers_per_imei must be ≤ 32");
+  QUELL_RETURN_IF_ERROR(positive(simbox.per_day, "simbox.per_day"));
+  QUELL_RETURN_IF_ERROR(
+      positive(spoofing.domestic_on_international, "spoofing.domestic_on_international"));
+  QUELL_RETURN_IF_ERROR(positive(spoofing.failed_verification, "spoofing.failed_verification"));
+  QUELL_RETURN_IF_ERROR(positive(spoofing.region_conflicts, "spoofing.region_conflicts"));
+  QUELL_RETURN_IF_ERROR(positive(spoofing.travel_s, "spoofing.travel_s"));
+  if (spoofing.region_divisor == 0) return InvalidArgument("spoofing.region_divisor must be > 0");
+  QUELL_RETURN_IF_ERROR(positive(legitimate.answered, "legitimate.answered"));
+  QUELL_RETURN_IF_ERROR(share(legitimate.min_asr, "legitimate.min_asr"));
+  for (double f : hour_factor) {
+    if (!(f > 0 && f <= 100)) return InvalidArgument("hour_factor entries must be in (0, 100]");
+  }
+  if (!(weekend_factor > 0 && weekend_factor <= 100)) {
+    return InvalidArgument("weekend_factor must be in (0, 100]");
+  }
+  if (utc_offset_minutes < -14 * 60 || utc_offset_minutes > 14 * 60) {
+    return InvalidArgument("utc_offset must be within ±14 hours");
+  }
+  for (const std::string& p : allow_prefixes) {
+    if (p.size() < 2 || p[0] != '+' ||
+        !std::all_of(p.begin() + 1, p.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return InvalidArgument("allow prefix '" + p + "' must be '+' and digits");
+    }
+  }
+  if (update_interval_s < 0) return InvalidArgument("update_interval_s must be ≥ 0");
+  return Status::Ok();
+}
+
+struct Engine::Impl {
+  Impl(const NumberPlan& p, EngineConfig c, FindingSink* s) : plan(p), sink(s) {
+    SetConfig(std::move(c));
+    joins.assign(1u << 20, 0);
+  }
+
+  void SetConfig(EngineConfig c) {
+    config = std::move(c);
+    allow.clear();
+    for (uint64_t n : config.allow_numbers) allow.emplace(n, true);
+    allow_prefix_values.clear();
+    for (const std::string& p : config.allow_prefixes) {
+      allow_prefix_values.emplace_back(std::stoull(p.substr(1)), static_cast<int>(p.size() - 1));
+    }
+  }
+
+  bool Allowed(uint64_t number) const {
+    if (allow.contains(number)) return true;
+    if (allow_prefix_values.empty()) return false;
+    int digits = 0;
+    for (uint64_t v = number; v != 0; v /= 10) ++digits;
+    for (const auto& [prefix, len] : allow_prefix_values) {
+      if (len > digits) continue;
+      uint64_t head = number;
+      for (int i = 0; i < digits - len; ++i) head /= 10;
+      if (head == prefix) return true;
+    }
+    return false;
+  }
+
+  uint32_t Seconds(int64_t time_us) {
+    const int64_t s = time_us / 1'000'000;
+    if (!based) {
+      // Two days of room for events older than the first one seen.
+      base_s = s - 2 * 86400;
+      based = true;
+    }
+    const int64_t rel = s - base_s;
+    if (rel < 0) return 0;
+    return static_cast<uint32_t>(std::min<int64_t>(rel, 0xffffffffLL));
+  }
+
+  double Factor(int64_t time_us) const {
+    const int64_t local_s = time_us / 1'000'000 + int64_t{config.utc_offset_minutes} * 60;
+    const int64_t day = local_s >= 0 ? local_s / 86400 : (local_s - 86399) / 86400;
+    const int hour = static_cast<int>((local_s - day * 86400) / 3600);
+    const int weekday = static_cast<int>(((day % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+    double f = config.hour_factor[static_cast<std::size_t>(hour)];
+    if (weekday == 0 || weekday == 6) f *= config.weekend_factor;
+    return f;
+  }
+
+  static int Scaled(int threshold, double factor) {
+    return std::max(1, static_cast<int>(std::lround(threshold * factor)));
+  }
+
+  // Moves every window of `s` forward to time t (no-op when t is not later).
+  static void Advance(NumberState& s, uint32_t t) {
+    const uint32_t from = s.last_s;
+    if (t <= from) return;
+    AdvanceRing(s.minute, from / kMinuteBucket, t / kMinuteBucket);
+    AdvanceRing(s.hour, from / kHourBucket, t / kHourBucket);
+    AdvanceRing(s.day, from / kDayBucket, t / kDayBucket);
+    AdvanceRing(s.callee, from / kCalleeBucket, t / kCalleeBucket);
+    const uint32_t h0 = from / kHalfHour, h1 = t / kHalfHour;
+    if (h1 > h0) {
+      if (h1 - h0 >= 2) {
+        s.bits[0] = s.bits[1] = 0;
+        s.seq[0] = s.seq[1] = 0;
+      } else {
+        s.bits[h1 & 1] = 0;
+        s.seq[h1 & 1] = 0;
+      }
+      const uint32_t halves = std::min<uint32_t>(h1 - h0, 16);
+      s.incoming = static_cast<uint16_t>(s.incoming >> halves);
+    }
+    const uint32_t d0 = from / kDayBucket, d1 = t / kDayBucket;
+    if (d1 > d0) {
+      const uint32_t shift = std::min<uint32_t>(d1 - d0, 8);
+      s.cell_moves = static_cast<uint8_t>(s.cell_moves >> shift);
+      s.region_conflicts = static_cast<uint8_t>(s.region_conflicts >> shift);
+      s.intl_domestic = static_cast<uint8_t>(s.intl_domestic >> shift);
+      s.failed_verstat = static_cast<uint8_t>(s.failed_verstat >> shift);
+    }
+    s.last_s = t;
+  }
+
+  NumberState& State(uint64_t number, uint32_t t) {
+    bool created;
+    NumberState& s = numbers.Get(number, &created);
+    if (created) s.last_s = t;
+    return s;
+  }
+
+  struct HourSums {
+    int attempts = 0, completed = 0, answered = 0, under60 = 0, abandoned = 0;
+    double talk_s = 0;
+  };
+  static HourSums Hour(const NumberState& s) {
+    HourSums h;
+    for (const HourBucket& b : s.hour) {
+      h.attempts += b.attempts;
+      h.completed += b.completed;
+      h.answered += b.answered;
+      h.under60 += b.under60;
+      h.abandoned += b.abandoned;
+      h.talk_s += b.talk4 * 4.0;
+    }
+    return h;
+  }
+
+  void Process(const events::CallEvent& e) {
+    ++stats.events;
+    const uint32_t t = Seconds(e.time_us);
+    const bool completed = e.kind == events::EventKind::kCompleted;
+    bool joined = false;
+    if (!e.call_id.empty()) {
+      const uint64_t h = Mix(std::hash<std::string_view>{}(e.call_id.view())) | 1;
+      uint64_t& slot = joins[h & (joins.size() - 1)];
+      if (!completed) {
+        slot = h;
+      } else if (slot == h) {
+        joined = true;
+        slot = 0;
+        ++stats.joined;
+      }
+    }
+    const double factor = Factor(e.time_us);
+    if (e.caller == 0) {
+      ++stats.unknown_callers;
+    } else {
+      CallerSide(e, t, completed, joined, factor);
+    }
+    if (e.callee != 0 && !joined) CalleeSide(e, t, factor);
+    if (++since_sweep >= kSweepEvery) Sweep(t);
+  }
+
+  void CallerSide(const events::CallEvent& e, uint32_t t, bool completed, bool joined,
+                  double factor) {
+    NumberState& s = State(e.caller, t);
+    Advance(s, t);
+    if (!joined) {
+      Inc(s.minute[(t / kMinuteBucket) % kMinuteN]);
+      Inc(s.hour[(t / kHourBucket) % kHourN].attempts);
+      Inc(s.day[(t / kDayBucket) % kDayN].attempts);
+      const unsigned half = (t / kHalfHour) & 1;
+      s.bits[half] |= uint64_t{1} << (Mix(e.callee) >> 58);
+      if (e.callee > s.last_callee && e.callee - s.last_callee <= 10 && s.last_callee != 0) {
+        Inc(s.seq[half]);
+      }
+      s.last_callee = e.callee;
+    }
+    if (completed) {
+      HourBucket& hb = s.hour[(t / kHourBucket) % kHourN];
+      DayBucket& db = s.day[(t / kDayBucket) % kDayN];
+      Inc(hb.completed);
+      Inc(db.completed);
+      if (e.answered) {
+        Inc(hb.answered);
+        Inc(db.answered);
+        if (e.talk_ms < 60'000) Inc(hb.under60);
+        Inc(hb.talk4, (e.talk_ms + 2000) / 4000);
+      } else if (e.ring_ms > 0 && e.ring_ms <= static_cast<uint32_t>(config.one_ring.max_ring_ms) &&
+                 (e.release_cause == 0 || e.release_cause == 16 || e.release_cause == 31)) {
+        Inc(hb.abandoned);
+      }
+    }
+    if (e.cell_id != 0) {
+      if (s.cell != 0 && s.cell != e.cell_id) {
+        Inc(s.cell_moves);
+        const uint64_t r0 = s.cell / config.spoofing.region_divisor;
+        const uint64_t r1 = e.cell_id / config.spoofing.region_divisor;
+        if (r0 != r1 && t - s.cell_s < static_cast<uint32_t>(config.spoofing.travel_s)) {
+          Inc(s.region_conflicts);
+        }
+      }
+      s.cell = e.cell_id;
+      s.cell_s = t;
+    }
+    if (e.verstat == events::Verstat::kFailed) Inc(s.failed_verstat);
+    bool invalid = false;
+    if (e.international || config.spoofing.invalid_caller) {
+      const NumberInfo info = plan.Classify(e.caller);
+      invalid = !info.valid;
+      if (e.international && info.valid && info.Region() == plan.home_region()) {
+        Inc(s.intl_domestic);
+      }
+    }
+    if (e.imei != 0) Imei(e, t, s);
+    if (s.fired != 0) Touch(s, e, Role::kCaller);
+    if (Allowed(e.caller)) return;
+    EvaluateCaller(s, e, invalid, factor);
+  }
+
+  void Imei(const events::CallEvent& e, uint32_t t, NumberState& s) {
+    bool created;
+    ImeiState& im = imeis.Get(e.imei, &created);
+    if (created || t - im.last_s > 86400) {
+      im.bits = 0;
+      im.first = e.caller;
+    }
+    im.last_s = std::max(im.last_s, t);
+    im.bits |= uint32_t{1} << (Mix(e.caller) >> 59);
+    const int n = std::popcount(im.bits);
+    if (n < 2) return;
+    Involved& inv = imei_numbers[e.imei];
+    if (inv.n == 0) inv.Add(im.first);
+    inv.Add(e.caller);
+    inv.last_s = t;
+    if (n >= config.simbox.numbers_per_imei && !Allowed(e.caller)) {
+      std::vector<uint64_t> related(inv.numbers.begin(), inv.numbers.begin() + inv.n);
+      for (uint8_t i = 0; i < inv.n; ++i) {
+        const uint64_t other = inv.numbers[i];
+        if (Allowed(other)) continue;
+        NumberState* os = other == e.caller ? &s : numbers.Find(other);
+        if (os == nullptr || (os->fired & Bit(Detector::kSimBox))) continue;
+        Raise(*os, e, Detector::kSimBox, Role::kCaller,
+              n >= 2 * config.simbox.numbers_per_imei ? 3 : 2, 86400,
+              std::to_string(n) + " numbers behind one IMEI (" + std::to_string(e.imei) +
+                  ") within a day",
+              {{"numbers_on_imei", double(n)}, {"imei", double(e.imei)}}, related);
+      }
+    }
+  }
+
+  static uint8_t Bit(Detector d) { return static_cast<uint8_t>(1u << static_cast<unsigned>(d)); }
+
+  void EvaluateCaller(NumberState& s, const events::CallEvent& e, bool invalid, double factor) {
+    const EngineConfig& c = config;
+    auto fired = [&](Detector d) { return (s.fired & Bit(d)) != 0; };
+    if (invalid && !fired(Detector::kSpoofing)) {
+      Raise(s, e, Detector::kSpoofing, Role::kCaller, 3, 0,
+            "caller number is not valid in the numbering plan", {}, {});
+    }
+    if (!fired(Detector::kSpoofing)) {
+      if (s.intl_domestic >= c.spoofing.domestic_on_international) {
+        Raise(s, e, Detector::kSpoofing, Role::kCaller, 3, 86400,
+              std::to_string(s.intl_domestic) +
+                  " calls from a home-network number arrived from abroad",
+              {{"domestic_on_international", double(s.intl_domestic)}}, {});
+      } else if (s.failed_verstat >= c.spoofing.failed_verification) {
+        Raise(s, e, Detector::kSpoofing, Role::kCaller, 2, 86400,
+              std::to_string(s.failed_verstat) + " calls failed caller verification",
+              {{"failed_verification", double(s.failed_verstat)}}, {});
+      } else if (s.region_conflicts >= c.spoofing.region_conflicts) {
+        Raise(s, e, Detector::kSpoofing, Role::kCaller, 2, 86400,
+              "calls from distant regions closer in time than travel allows",
+              {{"region_conflicts", double(s.region_conflicts)}}, {});
+      }
+    }
+    // Cheap exit for ordinary callers.
+    int minute = 0;
+    for (uint8_t m : s.minute) minute += m;
+    int day_attempts = 0, day_completed = 0, day_answered = 0;
+    for (const DayBucket& b : s.day) {
+      day_attempts += b.attempts;
+      day_completed += b.completed;
+      day_answered += b.answered;
+    }
+    if (day_attempts < 6) return;
+    const HourSums h = Hour(s);
+    const double asr = h.completed > 0 ? double(h.answered) / h.completed : 0;
+    const double acd = h.answered > 0 ? h.talk_s / h.answered : 0;
+    const bool legitimate = h.answered >= c.legitimate.answered && asr >= c.legitimate.min_asr &&
+                            acd >= c.legitimate.min_acd_s;
+    const int distinct = DistinctEstimate(s.bits[0] | s.bits[1]);
+    const int seq = s.seq[0] + s.seq[1];
+    if (!legitimate && !fired(Detector::kMarketing)) {
+      const bool asr_low = h.completed < 10 || asr <= c.marketing.max_asr;
+      std::string reason;
+      int window = 3600;
+      if (minute >= Scaled(c.marketing.per_minute, factor) &&
+          distinct >= Scaled(c.marketing.per_minute, factor)) {
+        reason = std::to_string(minute) + " calls within a minute";
+        window = 60;
+      } else if (h.attempts >= Scaled(c.marketing.per_hour, factor) &&
+                 distinct >= Scaled(c.marketing.distinct_per_hour, factor) && asr_low) {
+        reason = std::to_string(h.attempts) + " calls to about " + std::to_string(distinct) +
+                 " numbers within an hour";
+      } else if (seq >= c.marketing.sequential) {
+        reason = std::to_string(seq) + " calls to ascending numbers (sequential dialling)";
+      } else if (day_attempts >= Scaled(c.marketing.per_day, factor) && day_completed >= 10 &&
+                 double(day_answered) / day_completed <= c.marketing.day_max_asr) {
+        reason = std::to_string(day_attempts) + " calls within a day, few answered";
+        window = 86400;
+      }
+      if (!reason.empty()) {
+        const double ratio = double(h.attempts) / Scaled(c.marketing.per_hour, factor);
+        Raise(s, e, Detector::kMarketing, Role::kCaller, ratio >= 2 ? 3 : 2, window, reason,
+              {{"attempts_minute", double(minute)},
+               {"attempts_hour", double(h.attempts)},
+               {"distinct_callees", double(distinct)},
+               {"asr", asr},
+               {"acd_s", acd},
+               {"sequential", double(seq)},
+               {"attempts_day", double(day_attempts)}},
+              {});
+      }
+    }
+    if (!legitimate && !fired(Detector::kRobocall) &&
+        h.answered >= Scaled(c.robocall.answered, factor) && acd < c.robocall.max_acd_s &&
+        double(h.under60) / h.answered >= c.robocall.short_share) {
+      Raise(s, e, Detector::kRobocall, Role::kCaller, 2, 3600,
+            std::to_string(h.answered) + " answered calls averaging " +
+                std::to_string(static_cast<int>(acd)) + " s (auto-dialler shape)",
+            {{"answered", double(h.answered)},
+             {"acd_s", acd},
+             {"under60_share", double(h.under60) / h.answered},
+             {"asr", asr}},
+            {});
+    }
+    if (!fired(Detector::kOneRing) && h.abandoned >= Scaled(c.one_ring.abandoned, factor) &&
+        distinct >= c.one_ring.distinct) {
+      Raise(s, e, Detector::kOneRing, Role::kCaller, e.international ? 3 : 2, 3600,
+            std::to_string(h.abandoned) + " calls rung briefly and dropped by the caller",
+            {{"abandoned", double(h.abandoned)},
+             {"distinct_callees", double(distinct)},
+             {"international", e.international ? 1.0 : 0.0}},
+            {});
+    }
+    if (!fired(Detector::kSimBox) && day_attempts >= Scaled(c.simbox.per_day, factor) &&
+        s.incoming == 0 && s.cell != 0 && s.cell_moves == 0) {
+      Raise(s, e, Detector::kSimBox, Role::kCaller, 2, 86400,
+            std::to_string(day_attempts) +
+                " outgoing calls within a day from one cell, none received",
+            {{"attempts_day", double(day_attempts)}, {"cell", double(s.cell)}}, {});
+    }
+  }
+
+  void CalleeSide(const events::CallEvent& e, uint32_t t, double factor) {
+    NumberState& s = State(e.callee, t);
+    Advance(s, t);
+    Inc(s.callee[(t / kCalleeBucket) % kCalleeN]);
+    Inc(s.incoming);
+    if (s.fired != 0) Touch(s, e, Role::kCallee);
+    int received = 0;
+    for (uint8_t v : s.callee) received += v;
+    const int threshold = Scaled(config.bombing.attempts, factor);
+    if (received * 2 < threshold) return;
+    Involved& inv = hot_callees[e.callee];
+    if (t - inv.last_s > 5 * 60) inv = Involved{};
+    inv.Add(e.caller);
+    inv.last_s = t;
+    if (received < threshold || Allowed(e.callee)) return;
+    const int callers_seen = std::max(1, inv.distinct());
+    const double repeat = double(received) / callers_seen;
+    if (repeat < config.bombing.min_repeat) return;
+    std::vector<uint64_t> callers;
+    for (uint8_t i = 0; i < inv.n; ++i) {
+      if (inv.counts[i] >= config.bombing.caller_attempts) callers.push_back(inv.numbers[i]);
+    }
+    if ((s.fired & Bit(Detector::kBombing)) == 0) {
+      Raise(s, e, Detector::kBombing, Role::kCallee, received >= 2 * threshold ? 3 : 2, 300,
+            std::to_string(received) + " calls to this number within five minutes from " +
+                std::to_string(callers_seen) + " callers",
+            {{"attempts", double(received)}, {"callers", double(callers_seen)}, {"repeat", repeat}},
+            callers);
+    }
+    for (uint64_t caller : callers) {
+      if (caller == 0 || Allowed(caller)) continue;
+      NumberState* cs = numbers.Find(caller);
+      if (cs == nullptr || (cs->fired & Bit(Detector::kBombing))) continue;
+      Raise(*cs, e, Detector::kBombing, Role::kCaller, 3, 300,
+            "repeated calls to one number under call bombing",
+            {{"attempts_to_victim", double(received)}}, {e.callee});
+    }
+  }
+
+  void Raise(NumberState& s, const events::CallEvent& e, Detector d, Role role, uint8_t severity,
+             int32_t window_s, std::string reason, std::vector<Figure> figures,
+             std::vector<uint64_t> related) {
+    s.fired |= Bit(d);
+    ActiveFinding& a = active[FindingKey(Key(s), d)];
+    a.finding = Finding{};
+    Finding& f = a.finding;
+    f.number = Key(s);
+    f.detector = d;
+    f.role = role;
+    f.severity = severity;
+    f.first_seen_us = f.last_seen_us = e.time_us;
+    f.window_s = window_s;
+    f.calls = 1;
+    f.reason = std::move(reason);
+    f.figures = std::move(figures);
+    f.related = std::move(related);
+    a.last_emit_s = s.last_s;
+    a.dirty = false;
+    ++stats.findings;
+    if (sink != nullptr) sink->OnFinding(f);
+  }
+
+  static uint64_t Key(const NumberState& s) { return s.number; }
+
+  // An event from (or to) a number with active findings: they move on.
+  void Touch(NumberState& s, const events::CallEvent& e, Role role) {
+    for (std::size_t d = 0; d < kDetectorCount; ++d) {
+      if ((s.fired & (1u << d)) == 0) continue;
+      auto it = active.find(FindingKey(s.number, static_cast<Detector>(d)));
+      if (it == active.end() || it->second.finding.role != role) continue;
+      ActiveFinding& a = it->second;
+      a.finding.last_seen_us = std::max(a.finding.last_seen_us, e.time_us);
+      ++a.finding.calls;
+      a.dirty = true;
+      if (s.last_s - a.last_emit_s >= static_cast<uint32_t>(config.update_interval_s))
+        Emit(a, s.last_s);
+    }
+  }
+
+  void Emit(ActiveFinding& a, uint32_t t) {
+    ++a.finding.updates;
+    a.last_emit_s = t;
+    a.dirty = false;
+    if (sink != nullptr) sink->OnFinding(a.finding);
+  }
+
+  // Drops numbers idle for more than a day (their findings end: a last update
+  // goes out if one is pending), and involvement lists gone cold.
+  void Sweep(uint32_t t) {
+    since_sweep = 0;
+    if (t < last_sweep_s + kHourBucket) return;
+    last_sweep_s = t;
+    std::vector<uint64_t> idle;
+    numbers.ForEach([&](NumberState& s) {
+      if (t - s.last_s > kIdleDrop) idle.push_back(s.number);
+    });
+    for (uint64_t n : idle) {
+      NumberState* s = numbers.Find(n);
+      if (s->fired != 0) {
+        for (std::size_t d = 0; d < kDetectorCount; ++d) {
+          auto it = active.find(FindingKey(n, static_cast<Detector>(d)));
+          if (it == active.end()) continue;
+          if (it->second.dirty) Emit(it->second, t);
+          active.erase(it);
+        }
+      }
+      numbers.Erase(n);
+    }
+    std::vector<uint64_t> idle_imeis;
+    imeis.ForEach([&](ImeiState& s) {
+      if (t - s.last_s > kIdleDrop) idle_imeis.push_back(s.imei);
+    });
+    for (uint64_t i : idle_imeis) imeis.Erase(i);
+    absl::erase_if(hot_callees, [&](const auto& kv) { return t - kv.second.last_s > 600; });
+    absl::erase_if(imei_numbers, [&](const auto& kv) { return t - kv.second.last_s > 86400; });
+  }
+
+  // Flushes pending finding updates (end of a replay).
+  void FlushUpdates() {
+    for (auto& [key, a] : active) {
+      if (a.dirty) Emit(a, a.last_emit_s);
+    }
+  }
+
+  const NumberPlan& plan;
+  FindingSink* sink;
+  EngineConfig config;
+  absl::flat_hash_map<uint64_t, bool> allow;
+  std::vector<std::pair<uint64_t, int>> allow_prefix_values;
+  bool based = false;
+  int64_t base_s = 0;
+  std::vector<uint64_t> joins;  // recent attempts' call-id hashes (direct-mapped)
+  Table<NumberState> numbers;
+  Table<ImeiState> imeis;
+  absl::flat_hash_map<uint64_t, Involved> hot_callees;
+  absl::flat_hash_map<uint64_t, Involved> imei_numbers;
+  absl::flat_hash_map<uint64_t, ActiveFinding> active;
+  uint32_t since_sweep = 0;
+  uint32_t last_sweep_s = 0;
+  EngineStats stats;
+  mutable std::mutex mu;
+};
+
+Engine::Engine(const NumberPlan& plan, EngineConfig config, FindingSink* sink)
+    : impl_(std::make_unique<Impl>(plan, std::move(config), sink)) {}
+
+Engine::~Engine() = default;
+
+void Engine::Process(const events::CallEvent& event) { impl_->Process(event); }
+
+void Engine::Publish(const events::CallEvent& event) {
+  std::lock_guard lock(impl_->mu);
+  impl_->Process(event);
+}
+
+Status Engine::Reconfigure(EngineConfig config) {
+  QUELL_RETURN_IF_ERROR(config.Validate());
+  std::lock_guard lock(impl_->mu);
+  impl_->SetConfig(std::move(config));
+  return Status::Ok();
+}
+
+void Engine::FlushUpdates() {
+  std::lock_guard lock(impl_->mu);
+  impl_->FlushUpdates();
+}
+
+std::vector<Finding> Engine::Active(uint64_t number) const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<Finding> out;
+  for (std::size_t d = 0; d < kDetectorCount; ++d) {
+    auto it = impl_->active.find(FindingKey(number, static_cast<Detector>(d)));
+    if (it != impl_->active.end()) out.push_back(it->second.finding);
+  }
+  return out;
+}
+
+EngineStats Engine::stats() const {
+  std::lock_guard lock(impl_->mu);
+  EngineStats s = impl_->stats;
+  s.active_numbers = impl_->numbers.size();
+  s.active_imeis = impl_->imeis.size();
+  return s;
+}
+
+}  // namespace quell::detect
