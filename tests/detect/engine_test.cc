@@ -212,15 +212,27 @@ TEST_F(EngineTest, UnansweredCallsThatRangOutAreNotOneRing) {
 
 TEST_F(EngineTest, SimBoxByImeiSharing) {
   Engine& e = Make();
-  for (int i = 0; i < 3; ++i) {
-    auto ev = Cdr(kT0 + i * 60, Mobile(7000 + i), Mobile(i * 3), true, 30);
+  // Three numbers behind one IMEI, then the first calls again.
+  for (int i = 0; i < 4; ++i) {
+    auto ev = Cdr(kT0 + i * 60, Mobile(7000 + i % 3), Mobile(i * 3), true, 30);
     ev.imei = 358240051111110;
     ev.cell_id = 460001234;
     e.Process(ev);
   }
   auto found = rec_.New(Detector::kSimBox);
   ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[0].related.size(), 3u);
+  // Named from the moment the IMEI had two numbers; the first at its next call.
+  EXPECT_EQ(found[0].related.size(), 2u);
+  EXPECT_EQ(found[2].number, Mobile(7000));
+  EXPECT_EQ(found[2].related.size(), 3u);
+  // A handset with two SIMs is not a SIM box.
+  rec_.all.clear();
+  for (int i = 0; i < 10; ++i) {
+    auto ev = Cdr(kT0 + i * 60, Mobile(7100 + i % 2), Mobile(i * 3), true, 30);
+    ev.imei = 358240052222220;
+    e.Process(ev);
+  }
+  EXPECT_TRUE(rec_.New(Detector::kSimBox).empty());
 }
 
 TEST_F(EngineTest, SimBoxByFixedCellOutgoingOnly) {

@@ -1,14 +1,18 @@
 #include "quell/detect/engine.h"
 
 #include <absl/container/flat_hash_map.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <new>
+#include <span>
 #include <type_traits>
 
 #include "quell/core/number_plan.h"
@@ -27,6 +31,7 @@ constexpr uint32_t kCalleeBucket = 30, kCalleeN = 10;  // five minutes, callee s
 constexpr uint32_t kHalfHour = 1800;                   // distinct-callee bitmaps
 constexpr uint32_t kIdleDrop = 86400 + kDayBucket;     // state idle this long is dropped
 constexpr uint32_t kSweepEvery = 1u << 16;
+constexpr std::size_t kJoinSlots = 1u << 20;  // attempts awaiting their CDR (8 MiB)
 
 struct HourBucket {
   uint16_t attempts, completed, answered, under60, talk4, abandoned;
@@ -49,7 +54,7 @@ struct NumberState {
   uint8_t minute[kMinuteN];
   uint8_t callee[kCalleeN];  // attempts received, five minutes
   uint8_t seq[2];            // ascending callee steps, per half hour
-  uint16_t incoming;         // calls received, halved every half hour
+  uint8_t incoming;          // calls received (saturating), halved every half hour
   uint8_t fired;             // bit per Detector: a finding is active
   uint8_t cell_moves;        // cell changes; these three decay every 6 h
   uint8_t region_conflicts;
@@ -59,14 +64,16 @@ struct NumberState {
 
 struct ImeiState {
   uint64_t imei;
-  uint64_t first;  // the first number seen behind it
   uint32_t last_s;
-  uint32_t bits;  // numbers seen behind the IMEI today (hash bits)
+  uint16_t bits;    // numbers seen behind the IMEI today (hash bits)
+  uint8_t flagged;  // a SIM box: every number calling from it is one
+  uint8_t pad;
 };
 
 // Table keeps the key in each record's first 8 bytes.
 static_assert(offsetof(NumberState, number) == 0 && offsetof(ImeiState, imei) == 0);
 static_assert(std::is_trivially_copyable_v<NumberState> && std::is_trivially_copyable_v<ImeiState>);
+static_assert(sizeof(NumberState) <= 168 && sizeof(ImeiState) == 16);
 
 template <typename T>
 void Inc(T& v, uint32_t by = 1) {
@@ -100,62 +107,95 @@ int DistinctEstimate(uint64_t bits) {
   return static_cast<int>(std::lround(-64.0 * std::log(zeros / 64.0)));
 }
 
-// Open-addressing table of 32-bit indices into chunked storage whose records
-// carry their own key: 4 bytes of index per slot, linear probing, backward-shift
-// deletion.
+// Open-addressing table of 32-bit slots into chunked storage whose records
+// carry their own key: a slot holds the record's index + 1 (27 bits) and 5 bits
+// of the key's hash, so a probe past another key rarely touches its record.
+// Linear probing, backward-shift deletion. Up to 2^27 - 1 records (a partition
+// larger than 134 million active numbers is split, DESIGN.md "Scale-out").
+// Memory in 2 MiB pages where the kernel allows it (transparent huge pages on
+// madvise): the tables are read at random, and with 4 KiB pages nearly every
+// lookup would also miss the TLB.
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+struct HugeFree {
+  void operator()(void* p) const { std::free(p); }
+};
+template <typename T>
+std::unique_ptr<T[], HugeFree> AllocHuge(std::size_t count) {
+  const std::size_t bytes = (count * sizeof(T) + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, bytes);
+  if (p == nullptr) throw std::bad_alloc();
+  madvise(p, bytes, MADV_HUGEPAGE);  // advice only: failure just means small pages
+  return std::unique_ptr<T[], HugeFree>(static_cast<T*>(p));
+}
+
+// GCC 12 drops __builtin_prefetch in some inlined loops (the batch loop
+// below lost every one); a volatile asm stays.
+inline void Prefetch(const void* p) {
+#if defined(__x86_64__)
+  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
+#else
+  __builtin_prefetch(p);
+#endif
+}
+
 template <typename State>
 class Table {
  public:
-  static constexpr std::size_t kChunk = 4096;
+  static constexpr std::size_t kChunk = kHugePage / sizeof(State);
+  static constexpr uint32_t kIndexBits = 27;
+  static constexpr uint32_t kIndexMask = (1u << kIndexBits) - 1;
+  static constexpr std::size_t kMaxRecords = kIndexMask - 1;
 
   State* Find(uint64_t key) {
-    if (slots_.empty()) return nullptr;
-    for (std::size_t i = Home(key);; i = (i + 1) & mask_) {
+    if (slots_n_ == 0) return nullptr;
+    const uint64_t h = Mix(key);
+    const uint32_t tag = Tag(h);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const uint32_t s = slots_[i];
       if (s == 0) return nullptr;
-      State& st = At(s - 1);
+      if ((s & ~kIndexMask) != tag) continue;
+      State& st = At((s & kIndexMask) - 1);
       if (Key(st) == key) return &st;
     }
   }
 
-  // Finds or creates (zeroed, key set); *created tells which.
-  State& Get(uint64_t key, bool* created) {
+  // Finds or creates (zeroed, key set); *created tells which. Null when full.
+  State* Get(uint64_t key, bool* created) {
     if (State* s = Find(key)) {
       *created = false;
-      return *s;
+      return s;
     }
     *created = true;
-    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+    if (size_ >= kMaxRecords) return nullptr;
+    if ((size_ + 1) * 4 > slots_n_ * 3) Grow();
     uint32_t idx;
     if (!free_.empty()) {
       idx = free_.back();
       free_.pop_back();
     } else {
       idx = static_cast<uint32_t>(used_++);
-      if (idx / kChunk >= chunks_.size()) chunks_.push_back(std::make_unique<State[]>(kChunk));
+      if (idx / kChunk >= chunks_.size()) chunks_.push_back(AllocHuge<State>(kChunk));
     }
     State& st = At(idx);
     std::memset(&st, 0, sizeof(State));
     Key(st) = key;
-    std::size_t i = Home(key);
-    while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = idx + 1;
+    Place(key, idx);
     ++size_;
-    return st;
+    return &st;
   }
 
   void Erase(uint64_t key) {
-    if (slots_.empty()) return;
-    std::size_t i = Home(key);
+    if (slots_n_ == 0) return;
+    std::size_t i = Mix(key) & mask_;
     for (;; i = (i + 1) & mask_) {
       if (slots_[i] == 0) return;
-      if (Key(At(slots_[i] - 1)) == key) break;
+      if (Key(At((slots_[i] & kIndexMask) - 1)) == key) break;
     }
-    const uint32_t idx = slots_[i] - 1;
+    const uint32_t idx = (slots_[i] & kIndexMask) - 1;
     // Backward-shift: pull later entries of the probe run into the hole.
     std::size_t hole = i;
     for (std::size_t j = (i + 1) & mask_; slots_[j] != 0; j = (j + 1) & mask_) {
-      const std::size_t home = Home(Key(At(slots_[j] - 1)));
+      const std::size_t home = Mix(Key(At((slots_[j] & kIndexMask) - 1))) & mask_;
       if (((j - home) & mask_) >= ((j - hole) & mask_)) {
         slots_[hole] = slots_[j];
         hole = j;
@@ -178,29 +218,55 @@ class Table {
 
   std::size_t size() const { return size_; }
 
- private:
-  static uint64_t& Key(State& s) { return *reinterpret_cast<uint64_t*>(&s); }
-  State& At(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
-  std::size_t Home(uint64_t key) const { return Mix(key) & mask_; }
-
-  void Grow() {
-    const std::size_t n = slots_.empty() ? 1024 : slots_.size() * 2;
-    slots_.assign(n, 0);
-    mask_ = n - 1;
-    for (std::size_t idx = 0; idx < used_; ++idx) {
-      State& st = At(static_cast<uint32_t>(idx));
-      if (Key(st) == 0) continue;
-      std::size_t i = Home(Key(st));
-      while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = static_cast<uint32_t>(idx + 1);
+  // Loads the cache line of key's home slot (a batch's first stage)...
+  void PrefetchSlot(uint64_t key) const {
+    if (slots_n_ != 0) Prefetch(&slots_[Mix(key) & mask_]);
+  }
+  // ... then the record of the first slot with key's tag (usually key's own).
+  void PrefetchRecord(uint64_t key) {
+    if (slots_n_ == 0) return;
+    const uint64_t h = Mix(key);
+    const uint32_t tag = Tag(h);
+    for (std::size_t i = h & mask_, n = 0; n < 4; i = (i + 1) & mask_, ++n) {
+      const uint32_t s = slots_[i];
+      if (s == 0) return;
+      if ((s & ~kIndexMask) != tag) continue;
+      const char* p = reinterpret_cast<const char*>(&At((s & kIndexMask) - 1));
+      for (std::size_t off = 0; off < sizeof(State); off += 64) Prefetch(p + off);
+      return;
     }
   }
 
-  std::vector<uint32_t> slots_;
+ private:
+  static uint64_t& Key(State& s) { return *reinterpret_cast<uint64_t*>(&s); }
+  static uint32_t Tag(uint64_t h) { return static_cast<uint32_t>(h >> 59) << kIndexBits; }
+  State& At(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
+
+  void Place(uint64_t key, uint32_t idx) {
+    const uint64_t h = Mix(key);
+    std::size_t i = h & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = Tag(h) | (idx + 1);
+  }
+
+  void Grow() {
+    const std::size_t n = slots_n_ == 0 ? 1024 : slots_n_ * 2;
+    slots_ = AllocHuge<uint32_t>(n);
+    std::memset(slots_.get(), 0, n * sizeof(uint32_t));
+    slots_n_ = n;
+    mask_ = n - 1;
+    for (std::size_t idx = 0; idx < used_; ++idx) {
+      State& st = At(static_cast<uint32_t>(idx));
+      if (Key(st) != 0) Place(Key(st), static_cast<uint32_t>(idx));
+    }
+  }
+
+  std::unique_ptr<uint32_t[], HugeFree> slots_;
+  std::size_t slots_n_ = 0;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   std::size_t used_ = 0;
-  std::vector<std::unique_ptr<State[]>> chunks_;
+  std::vector<std::unique_ptr<State[], HugeFree>> chunks_;
   std::vector<uint32_t> free_;
 };
 
@@ -310,7 +376,6 @@ Status EngineConfig::Validate() const {
 struct Engine::Impl {
   Impl(const NumberPlan& p, EngineConfig c, FindingSink* s) : plan(p), sink(s) {
     SetConfig(std::move(c));
-    joins.assign(1u << 20, 0);
   }
 
   void SetConfig(EngineConfig c) {
@@ -381,7 +446,7 @@ struct Engine::Impl {
         s.seq[h1 & 1] = 0;
       }
       const uint32_t halves = std::min<uint32_t>(h1 - h0, 16);
-      s.incoming = static_cast<uint16_t>(s.incoming >> halves);
+      s.incoming = static_cast<uint8_t>(s.incoming >> std::min<uint32_t>(halves, 8));
     }
     const uint32_t d0 = from / kDayBucket, d1 = t / kDayBucket;
     if (d1 > d0) {
@@ -394,10 +459,16 @@ struct Engine::Impl {
     s.last_s = t;
   }
 
-  NumberState& State(uint64_t number, uint32_t t) {
+  // The number's record, created at time t; null when the table is full
+  // (counted: the event then updates nothing for that number).
+  NumberState* State(uint64_t number, uint32_t t) {
     bool created;
-    NumberState& s = numbers.Get(number, &created);
-    if (created) s.last_s = t;
+    NumberState* s = numbers.Get(number, &created);
+    if (s == nullptr) {
+      ++stats.dropped;
+      return nullptr;
+    }
+    if (created) s->last_s = t;
     return s;
   }
 
@@ -424,6 +495,7 @@ struct Engine::Impl {
     const bool completed = e.kind == events::EventKind::kCompleted;
     bool joined = false;
     if (!e.call_id.empty()) {
+      if (joins.empty()) joins.assign(kJoinSlots, 0);  // only feeds with call ids need it
       const uint64_t h = Mix(std::hash<std::string_view>{}(e.call_id.view())) | 1;
       uint64_t& slot = joins[h & (joins.size() - 1)];
       if (!completed) {
@@ -444,9 +516,34 @@ struct Engine::Impl {
     if (++since_sweep >= kSweepEvery) Sweep(t);
   }
 
+  // Processes events in order, loading the records of the events a few places
+  // ahead meanwhile, so that the cache misses of several events overlap.
+  void ProcessBatch(std::span<const events::CallEvent> batch) {
+    constexpr std::size_t kSlotsAhead = 16, kRecordsAhead = 8;
+    const std::size_t n = batch.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kSlotsAhead < n) {
+        const events::CallEvent& f = batch[i + kSlotsAhead];
+        numbers.PrefetchSlot(f.caller);
+        numbers.PrefetchSlot(f.callee);
+        if (f.imei != 0) imeis.PrefetchSlot(f.imei);
+      }
+      if (i + kRecordsAhead < n) {
+        const events::CallEvent& f = batch[i + kRecordsAhead];
+        numbers.PrefetchRecord(f.caller);
+        numbers.PrefetchRecord(f.callee);
+        if (f.imei != 0) imeis.PrefetchRecord(f.imei);
+        plan.Prefetch(f.caller);
+      }
+      Process(batch[i]);
+    }
+  }
+
   void CallerSide(const events::CallEvent& e, uint32_t t, bool completed, bool joined,
                   double factor) {
-    NumberState& s = State(e.caller, t);
+    NumberState* sp = State(e.caller, t);
+    if (sp == nullptr) return;
+    NumberState& s = *sp;
     Advance(s, t);
     if (!joined) {
       Inc(s.minute[(t / kMinuteBucket) % kMinuteN]);
@@ -501,34 +598,38 @@ struct Engine::Impl {
     EvaluateCaller(s, e, invalid, factor);
   }
 
+  // Numbers sharing one IMEI (a handset holds one or two SIMs; a SIM box
+  // dozens). The numbers seen once the IMEI has two are named in the finding;
+  // any earlier one is flagged at its next call.
   void Imei(const events::CallEvent& e, uint32_t t, NumberState& s) {
     bool created;
-    ImeiState& im = imeis.Get(e.imei, &created);
-    if (created || t - im.last_s > 86400) {
+    ImeiState* imp = imeis.Get(e.imei, &created);
+    if (imp == nullptr) return;
+    ImeiState& im = *imp;
+    if (!created && t - im.last_s > 86400) {
       im.bits = 0;
-      im.first = e.caller;
+      im.flagged = 0;
     }
     im.last_s = std::max(im.last_s, t);
-    im.bits |= uint32_t{1} << (Mix(e.caller) >> 59);
+    im.bits = static_cast<uint16_t>(im.bits | (1u << (Mix(e.caller) >> 60)));
     const int n = std::popcount(im.bits);
     if (n < 2) return;
     Involved& inv = imei_numbers[e.imei];
-    if (inv.n == 0) inv.Add(im.first);
     inv.Add(e.caller);
     inv.last_s = t;
-    if (n >= config.simbox.numbers_per_imei && !Allowed(e.caller)) {
-      std::vector<uint64_t> related(inv.numbers.begin(), inv.numbers.begin() + inv.n);
-      for (uint8_t i = 0; i < inv.n; ++i) {
-        const uint64_t other = inv.numbers[i];
-        if (Allowed(other)) continue;
-        NumberState* os = other == e.caller ? &s : numbers.Find(other);
-        if (os == nullptr || (os->fired & Bit(Detector::kSimBox))) continue;
-        Raise(*os, e, Detector::kSimBox, Role::kCaller,
-              n >= 2 * config.simbox.numbers_per_imei ? 3 : 2, 86400,
-              std::to_string(n) + " numbers behind one IMEI (" + std::to_string(e.imei) +
-                  ") within a day",
-              {{"numbers_on_imei", double(n)}, {"imei", double(e.imei)}}, related);
-      }
+    if (n < config.simbox.numbers_per_imei && im.flagged == 0) return;
+    im.flagged = 1;
+    const std::vector<uint64_t> related(inv.numbers.begin(), inv.numbers.begin() + inv.n);
+    for (uint8_t i = 0; i < inv.n; ++i) {
+      const uint64_t other = inv.numbers[i];
+      if (Allowed(other)) continue;
+      NumberState* os = other == e.caller ? &s : numbers.Find(other);
+      if (os == nullptr || (os->fired & Bit(Detector::kSimBox))) continue;
+      Raise(*os, e, Detector::kSimBox, Role::kCaller,
+            n >= 2 * config.simbox.numbers_per_imei ? 3 : 2, 86400,
+            "about " + std::to_string(n) + " numbers behind one IMEI (" + std::to_string(e.imei) +
+                ") within a day",
+            {{"numbers_on_imei", double(n)}, {"imei", double(e.imei)}}, related);
     }
   }
 
@@ -637,7 +738,9 @@ struct Engine::Impl {
   }
 
   void CalleeSide(const events::CallEvent& e, uint32_t t, double factor) {
-    NumberState& s = State(e.callee, t);
+    NumberState* sp = State(e.callee, t);
+    if (sp == nullptr) return;
+    NumberState& s = *sp;
     Advance(s, t);
     Inc(s.callee[(t / kCalleeBucket) % kCalleeN]);
     Inc(s.incoming);
@@ -785,6 +888,13 @@ Engine::Engine(const NumberPlan& plan, EngineConfig config, FindingSink* sink)
 Engine::~Engine() = default;
 
 void Engine::Process(const events::CallEvent& event) { impl_->Process(event); }
+
+void Engine::Process(std::span<const events::CallEvent> events) { impl_->ProcessBatch(events); }
+
+void Engine::Publish(std::span<const events::CallEvent> events) {
+  std::lock_guard lock(impl_->mu);
+  impl_->ProcessBatch(events);
+}
 
 void Engine::Publish(const events::CallEvent& event) {
   std::lock_guard lock(impl_->mu);
