@@ -138,6 +138,8 @@ struct App::Impl {
     RegisterScreenRoutes(table);
     RegisterDncRoutes(table);
     RegisterDncCitizenRoutes(table);
+    RegisterEventsRoutes(table);
+    RegisterFindingsRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);

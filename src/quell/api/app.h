@@ -51,6 +51,13 @@ class ViolationRecorder;
 namespace quell {
 class NumberPlan;
 }
+namespace quell::events {
+class CallEventSink;
+}
+namespace quell::detect {
+class Engine;
+class FindingStore;
+}  // namespace quell::detect
 
 namespace quell::api {
 
@@ -89,7 +96,10 @@ struct Services {
   registry::Registry* registry = nullptr;             // the Do-Not-Call register: /api/v1/dnc
   registry::Ownership* ownership = nullptr;           // citizens' one-time codes: /api/v1/dnc/me
   registry::ViolationRecorder* violations = nullptr;  // /api/v1/dnc/violations
-  const NumberPlan* plan = nullptr;                   // parses numbers in DNC requests
+  const NumberPlan* plan = nullptr;                   // parses numbers in DNC requests and CDRs
+  events::CallEventSink* events = nullptr;            // POST /api/v1/events
+  detect::FindingStore* findings = nullptr;           // /api/v1/findings
+  detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

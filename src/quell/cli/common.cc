@@ -139,10 +139,10 @@ Status SplitHostPort(std::string_view text, std::string_view what, std::string* 
 
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag) {
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("http"));
-  QUELL_RETURN_IF_ERROR(
-      s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_scrub_bytes",
-                        "max_header_bytes", "request_timeout", "idle_timeout", "tls_cert",
-                        "tls_key", "access_log", "web_root", "secure_cookies", "metrics_public"}));
+  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_scrub_bytes",
+                                          "max_events_bytes", "max_header_bytes", "request_timeout",
+                                          "idle_timeout", "tls_cert", "tls_key", "access_log",
+                                          "web_root", "secure_cookies", "metrics_public"}));
   net::HttpServerOptions o;
   QUELL_ASSIGN_OR_RETURN(std::string listen, s.GetString("listen", "127.0.0.1:8080"));
   if (!listen_flag.empty()) listen = std::string(listen_flag);
@@ -156,6 +156,10 @@ Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_v
   QUELL_ASSIGN_OR_RETURN(int64_t scrub,
                          s.GetInt("max_scrub_bytes", int64_t{256} << 20, 1, int64_t{4} << 30));
   o.large_body_paths.emplace_back("/api/v1/dnc/scrub", static_cast<std::size_t>(scrub));
+  // A batch of call records: ~100 bytes a row, 64 MiB is over half a million.
+  QUELL_ASSIGN_OR_RETURN(int64_t events,
+                         s.GetInt("max_events_bytes", int64_t{64} << 20, 1, int64_t{1} << 30));
+  o.large_body_paths.emplace_back("/api/v1/events", static_cast<std::size_t>(events));
   o.max_header_bytes = static_cast<std::size_t>(header);
   QUELL_ASSIGN_OR_RETURN(o.request_timeout, s.GetDuration("request_timeout", o.request_timeout));
   QUELL_ASSIGN_OR_RETURN(o.idle_timeout, s.GetDuration("idle_timeout", o.idle_timeout));

@@ -15,6 +15,7 @@
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
 #include "quell/cli/dnc_config.h"
+#include "quell/cli/progress.h"
 #include "quell/core/number_plan.h"
 #include "quell/registry/list_reader.h"
 #include "quell/registry/registry.h"
@@ -26,52 +27,6 @@ namespace {
 int Fail(const Status& s) {
   PrintError(s);
   return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
-}
-
-// Progress of long work on standard error: a redrawn line on a terminal, a
-// line every 10 % otherwise (logs stay readable).
-class Progress {
- public:
-  Progress(std::string what, uint64_t total_bytes)
-      : what_(std::move(what)),
-        total_(total_bytes),
-        tty_(isatty(2) != 0),
-        start_(std::chrono::steady_clock::now()) {}
-
-  void Update(uint64_t done_bytes, int64_t items) {
-    const int percent = total_ > 0 ? static_cast<int>(100 * done_bytes / total_) : 0;
-    const auto now = std::chrono::steady_clock::now();
-    if (tty_ ? now - last_ < std::chrono::milliseconds(200) : percent < next_percent_) return;
-    last_ = now;
-    next_percent_ = (percent / 10 + 1) * 10;
-    Print(percent, items, now);
-  }
-  void Done(int64_t items) {
-    if (tty_ || next_percent_ <= 100) Print(100, items, std::chrono::steady_clock::now());
-    if (tty_) std::cerr << "\n";
-  }
-
- private:
-  void Print(int percent, int64_t items, std::chrono::steady_clock::time_point now) {
-    const double secs = std::chrono::duration<double>(now - start_).count();
-    char line[160];
-    std::snprintf(line, sizeof line, "%s: %3d%%  %lld rows  %.1f s  %.0f rows/s", what_.c_str(),
-                  percent, static_cast<long long>(items), secs, secs > 0 ? items / secs : 0.0);
-    std::cerr << (tty_ ? "\r" : "") << line << (tty_ ? "" : "\n") << std::flush;
-  }
-
-  std::string what_;
-  uint64_t total_;
-  bool tty_;
-  std::chrono::steady_clock::time_point start_, last_{};
-  int next_percent_ = 0;
-};
-
-uint64_t FileSize(std::istream& in) {
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  return size > 0 ? static_cast<uint64_t>(size) : 0;
 }
 
 // The business organisation named `name`.

@@ -84,6 +84,8 @@ void RegisterStirRoutes(RouteTable& table);    // routes_stir.cc: /stir/v1, /sti
 void RegisterScreenRoutes(RouteTable& table);  // routes_screen.cc: /api/v1/screen
 void RegisterDncRoutes(RouteTable& table);     // routes_dnc.cc: /api/v1/dnc
 void RegisterDncCitizenRoutes(RouteTable& table);  // routes_dnc_citizen.cc: codes, verify, me
+void RegisterEventsRoutes(RouteTable& table);      // routes_events.cc: /api/v1/events (CDRs in)
+void RegisterFindingsRoutes(RouteTable& table);    // routes_findings.cc: /api/v1/findings
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);

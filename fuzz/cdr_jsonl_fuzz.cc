@@ -1,0 +1,8 @@
+// The JSON-lines CDR reader (events/cdr_reader.h) on arbitrary bytes; see
+// cdr_fuzz_common.h.
+#include "cdr_fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  quell::fuzz::CheckCdr(quell::events::CdrFormat::kJsonLines, data, size);
+  return 0;
+}
