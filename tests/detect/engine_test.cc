@@ -158,12 +158,25 @@ TEST_F(EngineTest, SequentialDialling) {
 TEST_F(EngineTest, RobocallShape) {
   Engine& e = Make();
   const uint64_t caller = N("02161234007");
-  // Answered calls of 5-20 s: an auto-dialler, at a rate below the marketing threshold.
-  for (int i = 0; i < 12; ++i) e.Process(Cdr(kT0 + i * 240, caller, Mobile(i * 101), true, 5 + i));
+  // One call in three answered, for 5-20 s: an auto-dialler.
+  for (int i = 0; i < 60; ++i) {
+    e.Process(Cdr(kT0 + i * 90, caller, Mobile(i * 101), i % 3 == 0, 5 + i % 16));
+  }
   auto found = rec_.New(Detector::kRobocall);
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].first_seen_us, (kT0 + 7 * 240) * 1'000'000);
-  EXPECT_TRUE(rec_.New(Detector::kMarketing).empty());
+  std::map<std::string, double> fig;
+  for (const Figure& f : found[0].figures) fig[f.name] = f.value;
+  EXPECT_GE(fig["answered"], 8);
+  EXPECT_LT(fig["acd_s"], 60);
+}
+
+TEST_F(EngineTest, AnsweredShortCallsAreNotRobocallsWhenMostAreAnswered) {
+  Engine& e = Make();
+  // A courier: 40-second calls, nearly all answered.
+  for (int i = 0; i < 60; ++i) {
+    e.Process(Cdr(kT0 + i * 60, N("02161234012"), Mobile(i * 101), i % 10 != 0, 40));
+  }
+  EXPECT_TRUE(rec_.all.empty()) << rec_.all[0].reason;
 }
 
 TEST_F(EngineTest, CallBombingNamesTheCallers) {
@@ -212,8 +225,9 @@ TEST_F(EngineTest, UnansweredCallsThatRangOutAreNotOneRing) {
 
 TEST_F(EngineTest, SimBoxByImeiSharing) {
   Engine& e = Make();
-  // Three numbers behind one IMEI, then the first calls again.
-  for (int i = 0; i < 4; ++i) {
+  // Three numbers behind one IMEI placing 21 calls; the first number's next
+  // call comes after the finding.
+  for (int i = 0; i < 22; ++i) {
     auto ev = Cdr(kT0 + i * 60, Mobile(7000 + i % 3), Mobile(i * 3), true, 30);
     ev.imei = 358240051111110;
     ev.cell_id = 460001234;
@@ -221,18 +235,44 @@ TEST_F(EngineTest, SimBoxByImeiSharing) {
   }
   auto found = rec_.New(Detector::kSimBox);
   ASSERT_EQ(found.size(), 3u);
-  // Named from the moment the IMEI had two numbers; the first at its next call.
-  EXPECT_EQ(found[0].related.size(), 2u);
-  EXPECT_EQ(found[2].number, Mobile(7000));
-  EXPECT_EQ(found[2].related.size(), 3u);
-  // A handset with two SIMs is not a SIM box.
+  EXPECT_EQ(found[0].first_seen_us, (kT0 + 19 * 60) * 1'000'000);  // the 20th call
+  EXPECT_EQ(found[0].related.size(), 3u);
+  // A handset with two SIMs is not a SIM box, however busy.
   rec_.all.clear();
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 40; ++i) {
     auto ev = Cdr(kT0 + i * 60, Mobile(7100 + i % 2), Mobile(i * 3), true, 30);
     ev.imei = 358240052222220;
     e.Process(ev);
   }
   EXPECT_TRUE(rec_.New(Detector::kSimBox).empty());
+  // Nor are three phones sharing a duplicated IMEI that call little.
+  for (int i = 0; i < 9; ++i) {
+    auto ev = Cdr(kT0 + i * 3600, Mobile(7200 + i % 3), Mobile(i * 3), true, 30);
+    ev.imei = 358240053333330;
+    e.Process(ev);
+  }
+  EXPECT_TRUE(rec_.New(Detector::kSimBox).empty());
+}
+
+TEST_F(EngineTest, OneNumberFromTwoSimsIsSpoofing) {
+  Engine& e = Make();
+  for (int i = 0; i < 3; ++i) {
+    auto ev = Cdr(kT0 + i * 600, Mobile(9100), Mobile(i), true, 60);
+    ev.imsi = i % 2 ? 460001111111111 : 460002222222222;
+    e.Process(ev);
+  }
+  auto found = rec_.New(Detector::kSpoofing);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].reason.find("SIM"), std::string::npos);
+  // A roaming subscriber (its own SIM) calling home from abroad is not.
+  rec_.all.clear();
+  for (int i = 0; i < 4; ++i) {
+    auto ev = Cdr(kT0 + i * 600, Mobile(9200), Mobile(i), true, 60);
+    ev.imsi = 460003333333333;
+    ev.international = i > 0;
+    e.Process(ev);
+  }
+  EXPECT_TRUE(rec_.New(Detector::kSpoofing).empty());
 }
 
 TEST_F(EngineTest, SimBoxByFixedCellOutgoingOnly) {

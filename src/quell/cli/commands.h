@@ -17,5 +17,7 @@ void AddServeCommand(CLI::App& app, Action* action);
 void AddAdminCommands(CLI::App& app, Action* action);
 void AddShakenCommands(CLI::App& app, Action* action);
 void AddDncCommands(CLI::App& app, Action* action);
+void AddSimCommands(CLI::App& app, Action* action);     // simulate, eval
+void AddIngestCommands(CLI::App& app, Action* action);  // ingest
 
 }  // namespace quell::cli

@@ -20,8 +20,8 @@ namespace {
 
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
-    "region",   "data_dir", "http.*",   "sip.*", "store.*",   "access.*",
-    "notify.*", "shaken.*", "screen.*", "dnc.*", "log.level",
+    "region",   "data_dir", "http.*",   "sip.*", "store.*",  "access.*",
+    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "log.level",
 };
 
 }  // namespace

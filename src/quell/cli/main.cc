@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   quell::cli::AddAdminCommands(app, &action);
   quell::cli::AddShakenCommands(app, &action);
   quell::cli::AddDncCommands(app, &action);
+  quell::cli::AddSimCommands(app, &action);
+  quell::cli::AddIngestCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,11 +18,16 @@
 #include "quell/cli/common.h"
 #include "quell/cli/demo.h"
 #include "quell/cli/demo_traffic.h"
+#include "quell/cli/detect_config.h"
 #include "quell/cli/dnc_config.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/cli/sip_config.h"
 #include "quell/core/ids.h"
+#include "quell/core/number_plan.h"
+#include "quell/detect/engine.h"
+#include "quell/detect/findings.h"
+#include "quell/events/fanout.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/violations.h"
@@ -175,11 +180,19 @@ int Serve(const ServeFlags& flags) {
   }
   auto ownership = registry::Ownership::Open(**store, Clock::Real(), **notifier);
   if (!ownership) return fail(ownership.status());
-  // Every screened call goes past the register's violation check.
+  // Every screened call, and every call record posted, goes past the
+  // register's violation check and into behavioural detection.
   auto violations = registry::ViolationRecorder::Start(**dnc, **store, Clock::Real());
   if (!violations) return fail(violations.status());
+  auto detect_config = DetectConfigFrom(*env);
+  if (!detect_config) return fail(detect_config.status());
+  auto findings = detect::FindingStore::Open(**store, Clock::Real());
+  if (!findings) return fail(findings.status());
+  const NumberPlan detect_plan(env->region);
+  detect::Engine detector(detect_plan, *detect_config, findings->get());
+  events::FanOut call_events({violations->get(), &detector});
   auto screening =
-      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), violations->get());
+      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), &call_events);
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
@@ -202,6 +215,9 @@ int Serve(const ServeFlags& flags) {
                                           .ownership = ownership->get(),
                                           .violations = violations->get(),
                                           .plan = screening->plan.get(),
+                                          .events = &call_events,
+                                          .findings = findings->get(),
+                                          .detector = &detector,
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
@@ -270,6 +286,14 @@ int Serve(const ServeFlags& flags) {
       } else {
         spdlog::error("SIGHUP: configuration rejected, the old one stays: {}", reloaded.message());
       }
+      auto detect_next =
+          reread ? DetectConfigFrom(*reread) : Result<detect::EngineConfig>(reread.status());
+      if (Status s = detect_next ? detector.Reconfigure(*detect_next) : detect_next.status();
+          s.ok()) {
+        spdlog::info("SIGHUP: detection thresholds reloaded");
+      } else {
+        spdlog::error("SIGHUP: [detect] rejected, the old thresholds stay: {}", s.message());
+      }
       if (Status s = reload_screen(); s.ok()) {
         spdlog::info("SIGHUP: screening policy and do-not-originate list reloaded");
       } else {
@@ -285,6 +309,9 @@ int Serve(const ServeFlags& flags) {
   (*sip_server)->Shutdown();
   (*server)->Shutdown(std::chrono::seconds(10));
   (*notifier)->Stop();
+  detector.FlushUpdates();
+  if (Status s = (*findings)->Flush(); !s.ok())
+    spdlog::warn("findings at shutdown: {}", s.message());
   if (Status s = (*dnc)->Maintain(/*force_snapshot=*/true); !s.ok()) {
     spdlog::warn("dnc: snapshot at shutdown: {}", s.message());
   }

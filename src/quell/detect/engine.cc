@@ -43,12 +43,13 @@ struct DayBucket {
 // One number's windows, as a caller and as a callee. Keep it small: the
 // memory target is per active number.
 struct NumberState {
-  uint64_t number;  // compact E.164; 0 = free slot
-  uint64_t last_callee;
-  uint64_t bits[2];  // distinct callees, per half hour (linear counting)
-  uint64_t cell;     // last cell id seen as a caller
-  uint32_t last_s;   // last event, engine seconds
-  uint32_t cell_s;   // when `cell` was seen
+  uint64_t number;       // compact E.164; 0 = free slot
+  uint32_t last_callee;  // low 32 bits (ascending steps are differences)
+  uint32_t imsi;         // tag of the last IMSI seen calling from the number, 0 none
+  uint64_t bits[2];      // distinct callees, per half hour (linear counting)
+  uint64_t cell;         // last cell id seen as a caller
+  uint32_t last_s;       // last event, engine seconds
+  uint32_t cell_s;       // when `cell` was seen
   HourBucket hour[kHourN];
   DayBucket day[kDayN];
   uint8_t minute[kMinuteN];
@@ -58,16 +59,19 @@ struct NumberState {
   uint8_t fired;             // bit per Detector: a finding is active
   uint8_t cell_moves;        // cell changes; these three decay every 6 h
   uint8_t region_conflicts;
-  uint8_t intl_domestic;
-  uint8_t failed_verstat;
+  uint8_t sim_changes;  // the IMSI behind the number changed
+  uint8_t intl_failed;  // low nibble: from abroad; high nibble: failed verification
 };
 
 struct ImeiState {
   uint64_t imei;
   uint32_t last_s;
-  uint16_t bits;    // numbers seen behind the IMEI today (hash bits)
-  uint8_t flagged;  // a SIM box: every number calling from it is one
-  uint8_t pad;
+  uint16_t bits;   // numbers seen behind the IMEI today (hash bits)
+  uint16_t calls;  // calls placed through it today (15 bits, saturating); top bit:
+                   // a SIM box, every number calling from it is one
+  static constexpr uint16_t kFlagged = 0x8000;
+  unsigned Calls() const { return calls & 0x7fffu; }
+  bool flagged() const { return (calls & kFlagged) != 0; }
 };
 
 // Table keeps the key in each record's first 8 bytes.
@@ -343,13 +347,21 @@ Status EngineConfig::Validate() const {
   QUELL_RETURN_IF_ERROR(positive(one_ring.abandoned, "one_ring.abandoned"));
   QUELL_RETURN_IF_ERROR(positive(one_ring.max_ring_ms, "one_ring.max_ring_ms"));
   QUELL_RETURN_IF_ERROR(positive(one_ring.distinct, "one_ring.distinct"));
+  QUELL_RETURN_IF_ERROR(share(one_ring.min_share, "one_ring.min_share"));
   QUELL_RETURN_IF_ERROR(positive(simbox.numbers_per_imei, "simbox.numbers_per_imei"));
   if (simbox.numbers_per_imei > 32) return InvalidArgument("simbox.numbers_per_imei must be ≤ 32");
   QUELL_RETURN_IF_ERROR(positive(simbox.per_day, "simbox.per_day"));
+  QUELL_RETURN_IF_ERROR(positive(simbox.imei_calls, "simbox.imei_calls"));
+  if (simbox.imei_calls > 0x7fff) return InvalidArgument("simbox.imei_calls must be ≤ 32767");
   QUELL_RETURN_IF_ERROR(
       positive(spoofing.domestic_on_international, "spoofing.domestic_on_international"));
   QUELL_RETURN_IF_ERROR(positive(spoofing.failed_verification, "spoofing.failed_verification"));
   QUELL_RETURN_IF_ERROR(positive(spoofing.region_conflicts, "spoofing.region_conflicts"));
+  QUELL_RETURN_IF_ERROR(positive(spoofing.sim_changes, "spoofing.sim_changes"));
+  if (spoofing.domestic_on_international > 15 || spoofing.failed_verification > 15) {
+    return InvalidArgument(
+        "spoofing.domestic_on_international and failed_verification must be ≤ 15");
+  }
   QUELL_RETURN_IF_ERROR(positive(spoofing.travel_s, "spoofing.travel_s"));
   if (spoofing.region_divisor == 0) return InvalidArgument("spoofing.region_divisor must be > 0");
   QUELL_RETURN_IF_ERROR(positive(legitimate.answered, "legitimate.answered"));
@@ -453,8 +465,10 @@ struct Engine::Impl {
       const uint32_t shift = std::min<uint32_t>(d1 - d0, 8);
       s.cell_moves = static_cast<uint8_t>(s.cell_moves >> shift);
       s.region_conflicts = static_cast<uint8_t>(s.region_conflicts >> shift);
-      s.intl_domestic = static_cast<uint8_t>(s.intl_domestic >> shift);
-      s.failed_verstat = static_cast<uint8_t>(s.failed_verstat >> shift);
+      s.sim_changes = static_cast<uint8_t>(s.sim_changes >> shift);
+      const unsigned n = shift >= 4 ? 4 : shift;
+      s.intl_failed = static_cast<uint8_t>(((IntlDomestic(s) >> n) & 0xf) |
+                                           (((FailedVerstat(s) >> n) & 0xf) << 4));
     }
     s.last_s = t;
   }
@@ -551,10 +565,9 @@ struct Engine::Impl {
       Inc(s.day[(t / kDayBucket) % kDayN].attempts);
       const unsigned half = (t / kHalfHour) & 1;
       s.bits[half] |= uint64_t{1} << (Mix(e.callee) >> 58);
-      if (e.callee > s.last_callee && e.callee - s.last_callee <= 10 && s.last_callee != 0) {
-        Inc(s.seq[half]);
-      }
-      s.last_callee = e.callee;
+      const uint32_t callee_low = static_cast<uint32_t>(e.callee);
+      if (s.last_callee != 0 && callee_low - s.last_callee - 1 < 10) Inc(s.seq[half]);
+      s.last_callee = callee_low;
     }
     if (completed) {
       HourBucket& hb = s.hour[(t / kHourBucket) % kHourN];
@@ -571,27 +584,40 @@ struct Engine::Impl {
         Inc(hb.abandoned);
       }
     }
+    // One SIM per number: another IMSI is a cloned SIM or a spoofed number.
+    const uint32_t imsi = e.imsi == 0 ? 0 : static_cast<uint32_t>(Mix(e.imsi)) | 1;
+    const bool other_sim = imsi != 0 && s.imsi != 0 && imsi != s.imsi;
+    if (other_sim) Inc(s.sim_changes);
     if (e.cell_id != 0) {
       if (s.cell != 0 && s.cell != e.cell_id) {
         Inc(s.cell_moves);
+        // Two distant regions sooner than travel allows — unless the same SIM
+        // made both calls (a phone on a border, a handover).
         const uint64_t r0 = s.cell / config.spoofing.region_divisor;
         const uint64_t r1 = e.cell_id / config.spoofing.region_divisor;
-        if (r0 != r1 && t - s.cell_s < static_cast<uint32_t>(config.spoofing.travel_s)) {
+        const bool same_sim = imsi != 0 && imsi == s.imsi;
+        if (r0 != r1 && !same_sim &&
+            t - s.cell_s < static_cast<uint32_t>(config.spoofing.travel_s)) {
           Inc(s.region_conflicts);
         }
       }
       s.cell = e.cell_id;
       s.cell_s = t;
     }
-    if (e.verstat == events::Verstat::kFailed) Inc(s.failed_verstat);
+    if (e.verstat == events::Verstat::kFailed && FailedVerstat(s) < 15) s.intl_failed += 0x10;
     bool invalid = false;
     if (e.international || config.spoofing.invalid_caller) {
       const NumberInfo info = plan.Classify(e.caller);
       invalid = !info.valid;
-      if (e.international && info.valid && info.Region() == plan.home_region()) {
-        Inc(s.intl_domestic);
+      // A home-network number from abroad is spoofed unless it is our roaming
+      // subscriber, whose calls carry the SIM (IMSI) the number calls with.
+      const bool roaming = imsi != 0 && imsi == s.imsi;
+      if (e.international && info.valid && info.Region() == plan.home_region() && !roaming &&
+          IntlDomestic(s) < 15) {
+        ++s.intl_failed;
       }
     }
+    if (imsi != 0) s.imsi = imsi;
     if (e.imei != 0) Imei(e, t, s);
     if (s.fired != 0) Touch(s, e, Role::kCaller);
     if (Allowed(e.caller)) return;
@@ -608,17 +634,23 @@ struct Engine::Impl {
     ImeiState& im = *imp;
     if (!created && t - im.last_s > 86400) {
       im.bits = 0;
-      im.flagged = 0;
+      im.calls = 0;
     }
     im.last_s = std::max(im.last_s, t);
     im.bits = static_cast<uint16_t>(im.bits | (1u << (Mix(e.caller) >> 60)));
+    if (im.Calls() < 0x7fffu) ++im.calls;
     const int n = std::popcount(im.bits);
     if (n < 2) return;
     Involved& inv = imei_numbers[e.imei];
     inv.Add(e.caller);
     inv.last_s = t;
-    if (n < config.simbox.numbers_per_imei && im.flagged == 0) return;
-    im.flagged = 1;
+    // Several SIMs in one device, and busy: a SIM box's outgoing volume
+    // (handsets with a duplicated IMEI, which cheap phones have, call little).
+    if (!im.flagged() && (n < config.simbox.numbers_per_imei ||
+                          im.Calls() < static_cast<unsigned>(config.simbox.imei_calls))) {
+      return;
+    }
+    im.calls |= ImeiState::kFlagged;
     const std::vector<uint64_t> related(inv.numbers.begin(), inv.numbers.begin() + inv.n);
     for (uint8_t i = 0; i < inv.n; ++i) {
       const uint64_t other = inv.numbers[i];
@@ -627,11 +659,27 @@ struct Engine::Impl {
       if (os == nullptr || (os->fired & Bit(Detector::kSimBox))) continue;
       Raise(*os, e, Detector::kSimBox, Role::kCaller,
             n >= 2 * config.simbox.numbers_per_imei ? 3 : 2, 86400,
-            "about " + std::to_string(n) + " numbers behind one IMEI (" + std::to_string(e.imei) +
-                ") within a day",
-            {{"numbers_on_imei", double(n)}, {"imei", double(e.imei)}}, related);
+            "about " + std::to_string(n) + " numbers and " + std::to_string(im.Calls()) +
+                " calls behind one IMEI (" + std::to_string(e.imei) + ") within a day",
+            {{"numbers_on_imei", double(n)},
+             {"calls_on_imei", double(im.Calls())},
+             {"imei", double(e.imei)}},
+            related);
     }
   }
+
+  // The upper end of the one-sided 95 % Wilson interval of an answer rate.
+  static double AsrUpper(int answered, int completed) {
+    if (completed <= 0) return 1;
+    constexpr double z = 1.645;
+    const double n = completed, p = answered / n;
+    const double centre = p + z * z / (2 * n);
+    const double spread = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+    return (centre + spread) / (1 + z * z / n);
+  }
+
+  static unsigned IntlDomestic(const NumberState& s) { return s.intl_failed & 0xf; }
+  static unsigned FailedVerstat(const NumberState& s) { return s.intl_failed >> 4; }
 
   static uint8_t Bit(Detector d) { return static_cast<uint8_t>(1u << static_cast<unsigned>(d)); }
 
@@ -643,15 +691,20 @@ struct Engine::Impl {
             "caller number is not valid in the numbering plan", {}, {});
     }
     if (!fired(Detector::kSpoofing)) {
-      if (s.intl_domestic >= c.spoofing.domestic_on_international) {
+      if (IntlDomestic(s) >= static_cast<unsigned>(c.spoofing.domestic_on_international)) {
         Raise(s, e, Detector::kSpoofing, Role::kCaller, 3, 86400,
-              std::to_string(s.intl_domestic) +
+              std::to_string(IntlDomestic(s)) +
                   " calls from a home-network number arrived from abroad",
-              {{"domestic_on_international", double(s.intl_domestic)}}, {});
-      } else if (s.failed_verstat >= c.spoofing.failed_verification) {
+              {{"domestic_on_international", double(IntlDomestic(s))}}, {});
+      } else if (FailedVerstat(s) >= static_cast<unsigned>(c.spoofing.failed_verification)) {
         Raise(s, e, Detector::kSpoofing, Role::kCaller, 2, 86400,
-              std::to_string(s.failed_verstat) + " calls failed caller verification",
-              {{"failed_verification", double(s.failed_verstat)}}, {});
+              std::to_string(FailedVerstat(s)) + " calls failed caller verification",
+              {{"failed_verification", double(FailedVerstat(s))}}, {});
+      } else if (s.sim_changes >= c.spoofing.sim_changes) {
+        Raise(s, e, Detector::kSpoofing, Role::kCaller, 3, 86400,
+              "calls from one number through " + std::to_string(s.sim_changes) +
+                  " changes of SIM (IMSI): a cloned SIM or a spoofed number",
+              {{"sim_changes", double(s.sim_changes)}}, {});
       } else if (s.region_conflicts >= c.spoofing.region_conflicts) {
         Raise(s, e, Detector::kSpoofing, Role::kCaller, 2, 86400,
               "calls from distant regions closer in time than travel allows",
@@ -676,11 +729,20 @@ struct Engine::Impl {
     const int distinct = DistinctEstimate(s.bits[0] | s.bits[1]);
     const int seq = s.seq[0] + s.seq[1];
     if (!legitimate && !fired(Detector::kMarketing)) {
-      const bool asr_low = h.completed < 10 || asr <= c.marketing.max_asr;
+      // Unwanted marketing is seldom answered and short when it is (dialler
+      // traffic: ACD under a minute): where the feed reports outcomes (CDRs),
+      // they must show it with confidence (the answer rate's 95 % upper bound
+      // under the threshold: ten calls of a caller answering 75 % of the time
+      // show 50 % often enough); where it does not (signalling only), volume
+      // decides.
+      const bool asr_low =
+          h.completed == 0 ||
+          (h.completed >= 10 && AsrUpper(h.answered, h.completed) <= c.marketing.max_asr &&
+           acd < c.robocall.max_acd_s);
       std::string reason;
       int window = 3600;
       if (minute >= Scaled(c.marketing.per_minute, factor) &&
-          distinct >= Scaled(c.marketing.per_minute, factor)) {
+          distinct >= Scaled(c.marketing.per_minute, factor) && asr_low) {
         reason = std::to_string(minute) + " calls within a minute";
         window = 60;
       } else if (h.attempts >= Scaled(c.marketing.per_hour, factor) &&
@@ -708,7 +770,8 @@ struct Engine::Impl {
       }
     }
     if (!legitimate && !fired(Detector::kRobocall) &&
-        h.answered >= Scaled(c.robocall.answered, factor) && acd < c.robocall.max_acd_s &&
+        h.answered >= Scaled(c.robocall.answered, factor) &&
+        AsrUpper(h.answered, h.completed) <= c.robocall.max_asr && acd < c.robocall.max_acd_s &&
         double(h.under60) / h.answered >= c.robocall.short_share) {
       Raise(s, e, Detector::kRobocall, Role::kCaller, 2, 3600,
             std::to_string(h.answered) + " answered calls averaging " +
@@ -719,8 +782,11 @@ struct Engine::Impl {
              {"asr", asr}},
             {});
     }
+    // Wangiri rings and drops nearly every call; a caller whose calls are
+    // mostly answered (an alerting burst) leaves some short rings too.
     if (!fired(Detector::kOneRing) && h.abandoned >= Scaled(c.one_ring.abandoned, factor) &&
-        distinct >= c.one_ring.distinct) {
+        distinct >= c.one_ring.distinct &&
+        h.abandoned >= c.one_ring.min_share * std::max(h.completed, 1)) {
       Raise(s, e, Detector::kOneRing, Role::kCaller, e.international ? 3 : 2, 3600,
             std::to_string(h.abandoned) + " calls rung briefly and dropped by the caller",
             {{"abandoned", double(h.abandoned)},

@@ -95,6 +95,7 @@ struct EngineConfig {
   } marketing;
   struct Robocall {
     int answered = 8;          // answered calls in a sliding hour, at least
+    double max_asr = 0.5;      // of at most this share of calls (robocalls go unanswered)
     double max_acd_s = 60;     // average talk time below
     double short_share = 0.9;  // and this share of answered calls under 60 s
   } robocall;
@@ -107,16 +108,20 @@ struct EngineConfig {
     int abandoned = 10;      // unanswered calls rung ≤ max_ring_ms, released by the caller,
     int max_ring_ms = 5000;  // in a sliding hour
     int distinct = 8;        // to at least this many distinct callees
+    double min_share = 0.5;  // and at least this share of the caller's completed calls
   } one_ring;
   struct SimBox {
     int numbers_per_imei = 3;  // distinct numbers behind one IMEI in a day
+    int imei_calls = 20;       // ... placing at least this many calls through it that day
     int per_day = 40;          // or: outgoing calls in a day from one fixed cell, none incoming
   } simbox;
   struct Spoofing {
     bool invalid_caller = true;         // a caller number invalid in the numbering plan
     int domestic_on_international = 2;  // home-region numbers arriving from abroad, per day
     int failed_verification = 2;        // verstat TN-Validation-Failed, per day
-    int region_conflicts = 2;           // calls from two regions closer in time than travel allows
+    int sim_changes = 2;                // the IMSI behind the number changed (A→B→A: a clone)
+    int region_conflicts = 2;           // calls from two regions closer in time than travel allows,
+                                        // not from the same SIM
     int travel_s = 600;                 // ... within this many seconds
     uint64_t region_divisor = 10000;    // region of a cell: cell_id / divisor
   } spoofing;
