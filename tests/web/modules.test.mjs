@@ -1,8 +1,9 @@
 // Unit tests of the portal's browser-independent modules: the catalogue lookup
 // (web/js/i18n.js), the fetch wrapper (web/js/api.js), the STIR/SHAKEN page's
 // helpers (web/js/views/carrier/shaken.js), phone numbers for display
-// (web/js/phone.js), navigation by role (web/js/nav.js) and the call-screening
-// page's helpers (web/js/views/screening.js).
+// (web/js/phone.js), navigation by role (web/js/nav.js), the call-screening
+// page's helpers (web/js/views/screening.js) and the detection findings page's
+// (web/js/views/findings.js).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import * as dnc from '../../web/js/views/dnc/common.js';
 import { rangeBody, exemptionBody } from '../../web/js/views/dnc/business.js';
 import { fileMatch, hex } from '../../web/js/views/dnc/registry.js';
 import { tokenExpiry, TOKEN_MINUTES } from '../../web/js/views/dnc/citizen.js';
+import * as findings from '../../web/js/views/findings.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -241,14 +243,14 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/carrier/shaken']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/dnc/registry']);
+  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/dnc/registry']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry']);
 });
 
 test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
@@ -548,4 +550,85 @@ test('DNC: violations: outcome, talk time and paging', () => {
   assert.equal(dnc.nextBefore([], 50), null);
   assert.equal(dnc.nextBefore(null, 50), null);
   assert.deepEqual(Object.keys(dnc.SEEN_KEYS), ['attempt', 'completed']);
+});
+
+// --- behavioural detection findings ------------------------------------------------------------
+
+test('navigation: detection findings for analysts, administrators and carriers only', () => {
+  const hrefs = (role) => workspacePages(role).map((p) => p.href);
+  for (const role of ['analyst', 'admin', 'carrier']) assert.ok(hrefs(role).includes('#/findings'), role);
+  for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/findings'), role);
+  assert.ok(workspacePages('analyst').find((p) => p.href === '#/findings').desc, 'a dashboard description');
+});
+
+test('findings: numbers of the home country in national format, others in E.164', () => {
+  assert.equal(findings.displayNumber('+862161234001', '021 6123 4001'), '021 6123 4001');
+  assert.equal(findings.displayNumber('+8613800138005', ''), '138 0013 8005', 'our own format when the server gave none');
+  assert.equal(findings.displayNumber('+442070313000', '020 7031 3000'), '+442070313000', 'a foreign national format would mislead');
+  assert.equal(findings.displayNumber('12345', ''), '12345');
+  assert.equal(findings.displayNumber(null, null), '');
+});
+
+test('findings: filters become the query, in the browser\'s own days', () => {
+  assert.deepEqual(findings.findingsQuery({}), { query: {} });
+  assert.deepEqual(findings.findingsQuery({ detector: 'bombing', number: ' +86 21-6123 4001 ' }), { query: { detector: 'bombing', number: '+862161234001' } });
+  assert.deepEqual(findings.findingsQuery({ number: '021 6123 4001' }).query, { number: '02161234001' });
+  assert.deepEqual(findings.findingsQuery({ detector: 'wangiri' }), { error: 'findings.filter.error_detector' });
+  assert.deepEqual(findings.findingsQuery({ number: 'call me' }), { error: 'findings.filter.error_number' });
+  assert.deepEqual(findings.findingsQuery({ since: '2026-02-30' }), { error: 'findings.filter.error_day' });
+  assert.deepEqual(findings.findingsQuery({ since: '2026-11-30', until: '2026-11-29' }), { error: 'findings.filter.error_order' });
+  const { query } = findings.findingsQuery({ since: '2026-11-29', until: '2026-11-29' });
+  const since = new Date(query.since);
+  const until = new Date(query.until);
+  assert.deepEqual([since.getFullYear(), since.getMonth(), since.getDate(), since.getHours(), since.getMinutes()], [2026, 10, 29, 0, 0], 'local midnight');
+  assert.deepEqual([until.getFullYear(), until.getMonth(), until.getDate(), until.getHours()], [2026, 10, 30, 0], 'the end of the last day');
+  assert.match(query.since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'RFC 3339 for the server');
+});
+
+test('findings: the filters live in the address', () => {
+  assert.equal(findings.listHash({}), '#/findings');
+  assert.equal(findings.listHash({ detector: 'marketing', number: '+862161234001', since: '', until: ' ' }), '#/findings?detector=marketing&number=%2B862161234001');
+  const back = findings.filtersFromQuery(new URLSearchParams('detector=marketing&number=%2B862161234001&x=1'));
+  assert.deepEqual(back, { detector: 'marketing', number: '+862161234001', since: '', until: '' });
+  assert.deepEqual(findings.filtersFromQuery(null), { detector: '', number: '', since: '', until: '' });
+  assert.equal(findings.findingHash(42), '#/findings/42');
+});
+
+test('findings: figures are labelled, ordered and shown with their units', () => {
+  i18n.setLang('en', { persist: false });
+  assert.equal(findings.figureLabelKey('asr'), 'findings.figure.asr');
+  assert.equal(findings.figureLabelKey('brand_new'), null, 'an unknown figure is shown by its name');
+  assert.deepEqual(findings.figureValue('asr', 0.4237), { key: 'findings.value.percent', args: { n: { number: 42.4 } } });
+  assert.deepEqual(findings.figureValue('under60_share', 1), { key: 'findings.value.percent', args: { n: { number: 100 } } });
+  assert.deepEqual(findings.figureValue('acd_s', 12.345), { key: 'findings.value.seconds', args: { n: { number: 12.3 } } });
+  assert.deepEqual(findings.figureValue('attempts_hour', 1234), { text: '1,234' });
+  assert.deepEqual(findings.figureValue('repeat', 4.333), { text: '4.3' });
+  assert.deepEqual(findings.figureValue('international', 1), { key: 'findings.value.yes' });
+  assert.deepEqual(findings.figureValue('international', 0), { key: 'findings.value.no' });
+  assert.deepEqual(findings.figureValue('imei', 356938035643809), { code: '356938035643809' }, 'identifiers without grouping');
+  assert.deepEqual(findings.figureValue('brand_new', 0.12345), { text: '0.123' });
+  assert.deepEqual(findings.figureValue('asr', 'n/a'), { code: 'n/a' });
+  const order = findings.orderedFigures({ sequential: 0, zeta: 1, asr: 0.1, attempts_hour: 40, alpha: 2, attempts_minute: 1 }).map(([n]) => n);
+  assert.deepEqual(order, ['attempts_minute', 'attempts_hour', 'asr', 'sequential', 'alpha', 'zeta']);
+  assert.deepEqual(findings.orderedFigures(null), []);
+});
+
+test('findings: windows, related numbers, paging and new rows', () => {
+  assert.deepEqual(findings.windowText(0), { key: 'findings.window.none' });
+  assert.deepEqual(findings.windowText(60), { key: 'findings.window.minutes', args: { n: { number: 1 } } });
+  assert.deepEqual(findings.windowText(300), { key: 'findings.window.minutes', args: { n: { number: 5 } } });
+  assert.deepEqual(findings.windowText(3600), { key: 'findings.window.hours', args: { n: { number: 1 } } });
+  assert.deepEqual(findings.windowText(86400), { key: 'findings.window.days', args: { n: { number: 1 } } });
+  assert.deepEqual(findings.windowText(45), { key: 'findings.window.seconds', args: { n: { number: 45 } } });
+  assert.equal(findings.relatedKey({ detector: 'bombing', role: 'callee' }), 'findings.detail.related_callers');
+  assert.equal(findings.relatedKey({ detector: 'bombing', role: 'caller' }), 'findings.detail.related_victim');
+  assert.equal(findings.relatedKey({ detector: 'simbox', role: 'caller' }), 'findings.detail.related_imei');
+  assert.equal(findings.relatedKey({ detector: 'marketing' }), 'findings.detail.related');
+  assert.equal(findings.refreshLimit(0), findings.PAGE);
+  assert.equal(findings.refreshLimit(150), 150, 'the older pages opened stay');
+  assert.equal(findings.refreshLimit(5000), 1000);
+  assert.deepEqual([...findings.newIds(new Set([1, 2]), [{ id: 3 }, { id: 2 }, { id: 1 }])], [3]);
+  assert.deepEqual([...findings.newIds(null, [{ id: 3 }])], [], 'nothing is new on the first load');
+  assert.deepEqual(findings.DETECTORS, ['marketing', 'robocall', 'bombing', 'one_ring', 'simbox', 'spoofing']);
+  assert.equal(findings.REFRESH_MS, 10_000);
 });

@@ -14,6 +14,7 @@ import {
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
 import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
+import { FINDINGS_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as info from './views/info.js';
 import * as login from './views/login.js';
@@ -29,6 +30,7 @@ import * as screening from './views/screening.js';
 import * as dncCitizen from './views/dnc/citizen.js';
 import * as dncBusiness from './views/dnc/business.js';
 import * as dncRegistry from './views/dnc/registry.js';
+import * as findings from './views/findings.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -47,7 +49,19 @@ const ROUTES = {
   '/screening': { render: screening.render, title: screening.title, roles: SCREENING_ROLES },
   '/business/dnc': { render: dncBusiness.render, title: dncBusiness.title, roles: ['business'] },
   '/dnc/registry': { render: dncRegistry.render, title: dncRegistry.title, roles: DNC_REGISTRY_ROLES },
+  '/findings': { render: findings.render, title: findings.title, roles: FINDINGS_ROLES },
 };
+
+// Pages that also show one item by its id: #/findings/42 is #/findings?id=42.
+const ITEM_PAGES = ['/findings'];
+
+// path -> {path, id} when `path` is an item of one of ITEM_PAGES, else null.
+function itemPage(path) {
+  const page = ITEM_PAGES.find((p) => path.startsWith(`${p}/`));
+  if (!page) return null;
+  const id = path.slice(page.length + 1);
+  return /^\d+$/.test(id) ? { path: page, id } : null;
+}
 
 const state = { user: null, titleKey: null, flash: null, rendered: false };
 const $ = (sel) => document.querySelector(sel);
@@ -63,6 +77,12 @@ function parseHash() {
   const [pathPart, qs = ''] = rawHash.split('?');
   let path = pathPart.startsWith('/') ? pathPart : `/${pathPart}`;
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  const item = itemPage(path);
+  if (item) {
+    const query = new URLSearchParams(qs);
+    query.set('id', item.id);
+    return { path: item.path, query };
+  }
   return { path, query: new URLSearchParams(qs) };
 }
 

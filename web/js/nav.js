@@ -33,6 +33,13 @@ export const SCREENING_PAGES = [
   { href: '#/screening', path: '/screening', label: k('nav.screening'), desc: k('dashboard.tools.screening') },
 ];
 
+// What behavioural detection finds: for analysts and administrators, and for
+// carriers, whose call records feed it.
+export const FINDINGS_ROLES = ['analyst', 'admin', 'carrier'];
+export const FINDINGS_PAGES = [
+  { href: '#/findings', path: '/findings', label: k('nav.findings'), desc: k('dashboard.tools.findings') },
+];
+
 // The Do-Not-Call list for businesses: scrub calling lists, keep the receipts,
 // declare calling numbers and exemptions.
 export const DNC_BUSINESS_PAGES = [
@@ -51,6 +58,7 @@ export function workspacePages(role) {
   const pages = [];
   if (role === 'admin') pages.push(...ADMIN_PAGES);
   if (SCREENING_ROLES.includes(role)) pages.push(...SCREENING_PAGES);
+  if (FINDINGS_ROLES.includes(role)) pages.push(...FINDINGS_PAGES);
   if (role === 'carrier') pages.push(...CARRIER_PAGES);
   if (role === 'business') pages.push(...DNC_BUSINESS_PAGES);
   if (DNC_REGISTRY_ROLES.includes(role)) pages.push(...DNC_REGISTRY_PAGES);
