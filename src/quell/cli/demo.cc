@@ -1,11 +1,15 @@
 #include "quell/cli/demo.h"
 
 #include <filesystem>
+#include <sstream>
+#include <vector>
 
 #include "quell/cli/shaken_pki.h"
+#include "quell/events/cdr_reader.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/registry.h"
 #include "quell/shaken/tn_ownership.h"
+#include "quell/sim/simulator.h"
 
 namespace quell::cli {
 namespace {
@@ -224,6 +228,27 @@ Status SeedDnc(access::Accounts& accounts, registry::Registry& registry, Clock& 
                               .note = "signed consent form (demo)"};
   QUELL_RETURN_IF_ERROR(registry.AddExemption(consent).status());
   return registry.Maintain(/*force_snapshot=*/true);
+}
+
+Status SeedDetection(events::CallEventSink& sink, const NumberPlan& plan, Clock& clock) {
+  sim::ScenarioParams p;
+  p.subscribers = 20'000;
+  p.hours = 3;
+  p.campaigns_per_kind = 3;
+  p.hv_callers = 20;
+  p.legit_bursts = 1;
+  p.seed = 7;
+  p.start_unix_ms = ToUnixMillis(clock.Now()) - 3 * 3'600'000;
+  p.utc_offset_minutes = 480;
+  std::ostringstream cdr, truth;
+  QUELL_RETURN_IF_ERROR(sim::Simulate(p, cdr, truth).status());
+  events::CdrReader reader(plan, events::CdrFormat::kCsv);
+  std::vector<events::CallEvent> calls;
+  reader.Feed(cdr.str(), calls);
+  reader.Finish(calls);
+  QUELL_RETURN_IF_ERROR(reader.status());
+  for (const events::CallEvent& e : calls) sink.Publish(e);
+  return Status::Ok();
 }
 
 }  // namespace quell::cli

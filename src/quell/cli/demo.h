@@ -18,6 +18,12 @@ class Notifier;
 namespace quell::registry {
 class Registry;
 }
+namespace quell::events {
+class CallEventSink;
+}
+namespace quell {
+class NumberPlan;
+}
 
 namespace quell::cli {
 
@@ -46,5 +52,11 @@ Status SeedShakenCustomers(access::Accounts& accounts, shaken::TnOwnership& owne
 // with every kind of preference, one still in its grace period, and a few
 // hundred more registered long ago so a scrub finds some (docs/dnc.md "Demo").
 Status SeedDnc(access::Accounts& accounts, registry::Registry& registry, Clock& clock);
+
+// Behavioural detection's demo: the last three hours of a small simulated
+// network (20,000 subscribers, three campaigns of every nuisance kind, a few
+// legitimate high-volume callers; docs/simulation.md) published to `sink` as
+// call records, so the analyst's findings page has findings from the start.
+Status SeedDetection(events::CallEventSink& sink, const NumberPlan& plan, Clock& clock);
 
 }  // namespace quell::cli

@@ -191,6 +191,17 @@ int Serve(const ServeFlags& flags) {
   const NumberPlan detect_plan(env->region);
   detect::Engine detector(detect_plan, *detect_config, findings->get());
   events::FanOut call_events({violations->get(), &detector});
+  if (flags.demo) {
+    // Findings from the start: a few hours of simulated traffic, once per data directory.
+    auto any = (*findings)->List({.limit = 1});
+    if (!any) return fail(any.status());
+    if (any->empty()) {
+      if (Status s = SeedDetection(call_events, detect_plan, Clock::Real()); !s.ok()) {
+        return fail(s.WithContext("seeding the detection demo"));
+      }
+      detector.FlushUpdates();
+    }
+  }
   auto screening =
       OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), &call_events);
   if (!screening) return fail(screening.status());
