@@ -135,10 +135,11 @@ Result<detect::EngineConfig> DetectConfigFrom(const Environment& env) {
   QUELL_ASSIGN_OR_RETURN(c.one_ring.min_share, Share(o, "min_share", c.one_ring.min_share));
 
   QUELL_ASSIGN_OR_RETURN(Config x, s.GetTable("simbox"));
-  QUELL_RETURN_IF_ERROR(x.CheckKnownKeys({"numbers_per_imei", "imei_calls", "per_day"}));
+  QUELL_RETURN_IF_ERROR(x.CheckKnownKeys({"numbers_per_imei", "imei_calls_per_hour", "per_day"}));
   QUELL_ASSIGN_OR_RETURN(c.simbox.numbers_per_imei,
                          Int(x, "numbers_per_imei", c.simbox.numbers_per_imei, 2, 16));
-  QUELL_ASSIGN_OR_RETURN(c.simbox.imei_calls, Int(x, "imei_calls", c.simbox.imei_calls, 1, 32767));
+  QUELL_ASSIGN_OR_RETURN(c.simbox.imei_calls_per_hour,
+                         Int(x, "imei_calls_per_hour", c.simbox.imei_calls_per_hour, 1, 510));
   QUELL_ASSIGN_OR_RETURN(c.simbox.per_day, Int(x, "per_day", c.simbox.per_day));
 
   QUELL_ASSIGN_OR_RETURN(Config p, s.GetTable("spoofing"));

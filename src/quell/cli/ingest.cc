@@ -4,10 +4,14 @@
 // own windows over what reaches it (screened calls, POST /api/v1/events).
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -46,6 +50,41 @@ class CountingSink : public detect::FindingSink {
  private:
   detect::FindingSink* next_;
   std::array<uint64_t, detect::kDetectorCount> counts_{};
+};
+
+// Batches of events from the reading thread to the detecting thread: parsing
+// and detection each take about a core, and run side by side.
+class BatchQueue {
+ public:
+  explicit BatchQueue(std::size_t depth) : depth_(depth) {}
+  void Push(std::vector<events::CallEvent> batch) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return queue_.size() < depth_; });
+    queue_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  // False once closed and drained.
+  bool Pop(std::vector<events::CallEvent>& out) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  const std::size_t depth_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::vector<events::CallEvent>> queue_;
+  bool closed_ = false;
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -104,16 +143,24 @@ int Ingest(const IngestFlags& f) {
 
   std::vector<char> buf(kChunk);
   std::vector<events::CallEvent> batch;
-  batch.reserve(16384);
+  BatchQueue queue(4);
+  std::thread detection([&] {
+    std::vector<events::CallEvent> b;
+    while (queue.Pop(b)) engine.Process(std::span<const events::CallEvent>(b));
+  });
   std::unique_ptr<events::CdrReader> reader;
   std::string head;  // bytes held back until the format is known
   uint64_t read = 0;
   const auto start = std::chrono::steady_clock::now();
   Progress progress("ingest " + f.in, size);
+  auto hand_over = [&] {
+    if (batch.empty()) return;
+    queue.Push(std::move(batch));
+    batch = {};
+  };
   auto feed = [&](std::string_view chunk) {
     reader->Feed(chunk, batch);
-    engine.Process(std::span<const events::CallEvent>(batch));
-    batch.clear();
+    hand_over();
   };
   while (*in) {
     in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
@@ -138,8 +185,9 @@ int Ingest(const IngestFlags& f) {
     reader = std::make_unique<events::CdrReader>(plan, format.value_or(events::CdrFormat::kCsv));
   if (!head.empty()) feed(head);
   reader->Finish(batch);
-  engine.Process(std::span<const events::CallEvent>(batch));
-  batch.clear();
+  hand_over();
+  queue.Close();
+  detection.join();
   engine.FlushUpdates();
   const events::CdrStats& st = reader->stats();
   progress.Done(static_cast<int64_t>(st.events + st.bad));

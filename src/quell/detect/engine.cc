@@ -65,13 +65,14 @@ struct NumberState {
 
 struct ImeiState {
   uint64_t imei;
-  uint32_t last_s;
-  uint16_t bits;   // numbers seen behind the IMEI today (hash bits)
-  uint16_t calls;  // calls placed through it today (15 bits, saturating); top bit:
-                   // a SIM box, every number calling from it is one
-  static constexpr uint16_t kFlagged = 0x8000;
-  unsigned Calls() const { return calls & 0x7fffu; }
-  bool flagged() const { return (calls & kFlagged) != 0; }
+  uint32_t last;     // engine seconds of the last call (31 bits); top bit: a SIM box,
+                     // every number calling from it is one
+  uint16_t bits;     // numbers seen behind the IMEI today (hash bits)
+  uint8_t calls[2];  // calls through it per half hour (saturating)
+  static constexpr uint32_t kFlagged = 0x80000000u;
+  uint32_t last_s() const { return last & ~kFlagged; }
+  bool flagged() const { return (last & kFlagged) != 0; }
+  int CallsLastHour() const { return calls[0] + calls[1]; }
 };
 
 // Table keeps the key in each record's first 8 bytes.
@@ -351,8 +352,10 @@ Status EngineConfig::Validate() const {
   QUELL_RETURN_IF_ERROR(positive(simbox.numbers_per_imei, "simbox.numbers_per_imei"));
   if (simbox.numbers_per_imei > 32) return InvalidArgument("simbox.numbers_per_imei must be ≤ 32");
   QUELL_RETURN_IF_ERROR(positive(simbox.per_day, "simbox.per_day"));
-  QUELL_RETURN_IF_ERROR(positive(simbox.imei_calls, "simbox.imei_calls"));
-  if (simbox.imei_calls > 0x7fff) return InvalidArgument("simbox.imei_calls must be ≤ 32767");
+  QUELL_RETURN_IF_ERROR(positive(simbox.imei_calls_per_hour, "simbox.imei_calls_per_hour"));
+  if (simbox.imei_calls_per_hour > 510) {
+    return InvalidArgument("simbox.imei_calls_per_hour must be ≤ 510");
+  }
   QUELL_RETURN_IF_ERROR(
       positive(spoofing.domestic_on_international, "spoofing.domestic_on_international"));
   QUELL_RETURN_IF_ERROR(positive(spoofing.failed_verification, "spoofing.failed_verification"));
@@ -632,25 +635,35 @@ struct Engine::Impl {
     ImeiState* imp = imeis.Get(e.imei, &created);
     if (imp == nullptr) return;
     ImeiState& im = *imp;
-    if (!created && t - im.last_s > 86400) {
+    const uint32_t last = im.last_s();
+    if (!created && t > last && t - last > 86400) {
       im.bits = 0;
-      im.calls = 0;
+      im.last = last;  // not a SIM box any more
     }
-    im.last_s = std::max(im.last_s, t);
+    if (!created && t > last) {
+      const uint32_t h0 = last / kHalfHour, h1 = t / kHalfHour;
+      if (h1 - h0 >= 2) {
+        im.calls[0] = im.calls[1] = 0;
+      } else if (h1 > h0) {
+        im.calls[h1 & 1] = 0;
+      }
+    }
+    if (created || t > last) im.last = (im.last & ImeiState::kFlagged) | t;
     im.bits = static_cast<uint16_t>(im.bits | (1u << (Mix(e.caller) >> 60)));
-    if (im.Calls() < 0x7fffu) ++im.calls;
+    Inc(im.calls[(t / kHalfHour) & 1]);
     const int n = std::popcount(im.bits);
     if (n < 2) return;
     Involved& inv = imei_numbers[e.imei];
     inv.Add(e.caller);
     inv.last_s = t;
-    // Several SIMs in one device, and busy: a SIM box's outgoing volume
-    // (handsets with a duplicated IMEI, which cheap phones have, call little).
+    // Several SIMs in one device, and busy: a SIM box's outgoing volume and
+    // velocity (handsets sharing a duplicated IMEI, which counterfeit phones
+    // have, call a few times a day each).
     if (!im.flagged() && (n < config.simbox.numbers_per_imei ||
-                          im.Calls() < static_cast<unsigned>(config.simbox.imei_calls))) {
+                          im.CallsLastHour() < config.simbox.imei_calls_per_hour)) {
       return;
     }
-    im.calls |= ImeiState::kFlagged;
+    im.last |= ImeiState::kFlagged;
     const std::vector<uint64_t> related(inv.numbers.begin(), inv.numbers.begin() + inv.n);
     for (uint8_t i = 0; i < inv.n; ++i) {
       const uint64_t other = inv.numbers[i];
@@ -659,10 +672,10 @@ struct Engine::Impl {
       if (os == nullptr || (os->fired & Bit(Detector::kSimBox))) continue;
       Raise(*os, e, Detector::kSimBox, Role::kCaller,
             n >= 2 * config.simbox.numbers_per_imei ? 3 : 2, 86400,
-            "about " + std::to_string(n) + " numbers and " + std::to_string(im.Calls()) +
-                " calls behind one IMEI (" + std::to_string(e.imei) + ") within a day",
+            "about " + std::to_string(n) + " numbers behind one IMEI (" + std::to_string(e.imei) +
+                "), " + std::to_string(im.CallsLastHour()) + " calls through it within an hour",
             {{"numbers_on_imei", double(n)},
-             {"calls_on_imei", double(im.Calls())},
+             {"calls_on_imei_hour", double(im.CallsLastHour())},
              {"imei", double(e.imei)}},
             related);
     }
@@ -915,7 +928,7 @@ struct Engine::Impl {
     }
     std::vector<uint64_t> idle_imeis;
     imeis.ForEach([&](ImeiState& s) {
-      if (t - s.last_s > kIdleDrop) idle_imeis.push_back(s.imei);
+      if (t > s.last_s() && t - s.last_s() > kIdleDrop) idle_imeis.push_back(s.imei);
     });
     for (uint64_t i : idle_imeis) imeis.Erase(i);
     absl::erase_if(hot_callees, [&](const auto& kv) { return t - kv.second.last_s > 600; });

@@ -111,9 +111,9 @@ struct EngineConfig {
     double min_share = 0.5;  // and at least this share of the caller's completed calls
   } one_ring;
   struct SimBox {
-    int numbers_per_imei = 3;  // distinct numbers behind one IMEI in a day
-    int imei_calls = 20;       // ... placing at least this many calls through it that day
-    int per_day = 40;          // or: outgoing calls in a day from one fixed cell, none incoming
+    int numbers_per_imei = 3;      // distinct numbers behind one IMEI in a day
+    int imei_calls_per_hour = 16;  // ... placing this many calls through it within an hour
+    int per_day = 40;              // or: outgoing calls in a day from one fixed cell, none incoming
   } simbox;
   struct Spoofing {
     bool invalid_caller = true;         // a caller number invalid in the numbering plan
