@@ -6,6 +6,7 @@
 #include "quell/cli/shaken_config.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
+#include "quell/screen/behaviour_provider.h"
 #include "quell/screen/dnc_provider.h"
 #include "quell/screen/numbering_provider.h"
 #include "quell/screen/pipeline.h"
@@ -70,7 +71,8 @@ Result<ScreenConfig> ScreenConfigFrom(const Config& config) {
 
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
                                   access::Accounts& accounts, const registry::Registry* dnc,
-                                  Clock& clock, events::CallEventSink* sink) {
+                                  Clock& clock, events::CallEventSink* sink,
+                                  const detect::Engine* detector) {
   ScreenServices out;
   out.plan = std::make_unique<NumberPlan>(config.region);
   screen::NumberSet dno;
@@ -96,6 +98,9 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
                                                                  shaken.signer.get(), org_id));
   }
   if (dnc != nullptr) providers.push_back(std::make_unique<screen::DncProvider>(*dnc));
+  if (detector != nullptr) {
+    providers.push_back(std::make_unique<screen::BehaviourProvider>(*detector));
+  }
   out.pipeline = std::make_unique<screen::Pipeline>(*config.pipeline, *out.plan, clock,
                                                     std::move(providers), config.policy, sink);
   out.region = config.region;

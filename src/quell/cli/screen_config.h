@@ -23,6 +23,9 @@ class Registry;
 namespace quell::events {
 class CallEventSink;
 }
+namespace quell::detect {
+class Engine;
+}
 namespace quell::screen {
 class NumberingProvider;
 class Pipeline;
@@ -70,7 +73,8 @@ struct ScreenServices {
 // yet contribute nothing.
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
                                   access::Accounts& accounts, const registry::Registry* dnc,
-                                  Clock& clock, events::CallEventSink* sink);
+                                  Clock& clock, events::CallEventSink* sink,
+                                  const detect::Engine* detector);
 
 // SIGHUP / admin API: swaps in the new policy, do-not-originate list and
 // emergency numbers, callers and trunks, or leaves them all as they are and says

@@ -202,8 +202,8 @@ int Serve(const ServeFlags& flags) {
       detector.FlushUpdates();
     }
   }
-  auto screening =
-      OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(), &call_events);
+  auto screening = OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(),
+                              &call_events, &detector);
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {

@@ -992,14 +992,38 @@ void Engine::FlushUpdates() {
   impl_->FlushUpdates();
 }
 
-std::vector<Finding> Engine::Active(uint64_t number) const {
+Engine::Live Engine::LiveFindings(uint64_t number) const {
+  static constexpr std::array<Detector, kDetectorCount> kByHarm = {
+      Detector::kBombing, Detector::kOneRing,  Detector::kSpoofing,
+      Detector::kSimBox,  Detector::kRobocall, Detector::kMarketing};
+  Live live;
   std::lock_guard lock(impl_->mu);
-  std::vector<Finding> out;
-  for (std::size_t d = 0; d < kDetectorCount; ++d) {
-    auto it = impl_->active.find(FindingKey(number, static_cast<Detector>(d)));
-    if (it != impl_->active.end()) out.push_back(it->second.finding);
+  const NumberState* s = impl_->numbers.Find(number);
+  if (s == nullptr || s->fired == 0) return live;
+  live.detectors = s->fired;
+  for (Detector d : kByHarm) {
+    if (!live.has(d)) continue;
+    auto it = impl_->active.find(FindingKey(number, d));
+    if (it == impl_->active.end()) continue;
+    if (it->second.finding.severity > live.severity) {
+      live.severity = it->second.finding.severity;
+      live.strongest = d;
+    }
   }
-  return out;
+  return live;
+}
+
+bool Engine::BombingCaller(uint64_t caller, uint64_t callee) const {
+  std::lock_guard lock(impl_->mu);
+  auto named = [&](uint64_t subject, uint64_t other) {
+    const NumberState* s = impl_->numbers.Find(subject);
+    if (s == nullptr || (s->fired & Impl::Bit(Detector::kBombing)) == 0) return false;
+    auto it = impl_->active.find(FindingKey(subject, Detector::kBombing));
+    if (it == impl_->active.end()) return false;
+    const auto& related = it->second.finding.related;
+    return std::find(related.begin(), related.end(), other) != related.end();
+  };
+  return named(callee, caller) || named(caller, callee);
 }
 
 EngineStats Engine::stats() const {

@@ -185,9 +185,22 @@ class Engine : public events::CallEventSink {
   // Replaces the thresholds (SIGHUP); windows and findings are kept.
   Status Reconfigure(EngineConfig config);
 
-  // Current findings held in memory for a number (those not expired), for the
-  // screening pipeline's behaviour signal. Thread-safe (takes the lock).
-  std::vector<Finding> Active(uint64_t number) const;
+  // What the screening pipeline asks at set-up, from memory and without
+  // allocating: the detectors with an active finding on the number (bit per
+  // Detector), the highest severity among them and the detector that has it
+  // (ties go to the more harmful: bombing, one-ring, spoofing, SIM box,
+  // robocall, marketing). Thread-safe (takes the lock).
+  struct Live {
+    uint8_t detectors = 0;
+    uint8_t severity = 0;  // 0 when none
+    Detector strongest = Detector::kMarketing;
+    bool any() const { return detectors != 0; }
+    bool has(Detector d) const { return (detectors >> static_cast<unsigned>(d)) & 1u; }
+  };
+  Live LiveFindings(uint64_t number) const;
+  // True when `caller` is named in an active call-bombing finding on `callee`
+  // (or has one naming `callee`). Thread-safe.
+  bool BombingCaller(uint64_t caller, uint64_t callee) const;
 
   EngineStats stats() const;
 
