@@ -379,5 +379,14 @@ TEST_F(EngineTest, IdleNumbersAreDropped) {
   EXPECT_EQ(e.stats().active_numbers, 20u);
 }
 
+TEST_F(EngineTest, EventsALittleOutOfOrderDropNothing) {
+  Engine& e = Make();
+  // A number's later call arrives first; then 70,000 events at the earlier time
+  // trigger a sweep, which must not take the number for idle.
+  e.Process(Cdr(kT0 + 100, Mobile(1), Mobile(2), true, 60));
+  for (int i = 0; i < 70000; ++i) e.Process(Cdr(kT0, Mobile(10 + i % 50), Mobile(100), true, 60));
+  EXPECT_EQ(e.stats().active_numbers, 53u);  // 1, 2, 100 and the 50 callers
+}
+
 }  // namespace
 }  // namespace quell::detect

@@ -106,6 +106,10 @@ void AdvanceRing(T (&ring)[N], uint32_t from, uint32_t to) {
   for (uint32_t b = from + 1; b <= to; ++b) std::memset(&ring[b % N], 0, sizeof(T));
 }
 
+// Seconds from `from` to `to`; 0 when `to` is not later (events may arrive a
+// little out of order, and unsigned differences must not wrap).
+uint32_t Elapsed(uint32_t from, uint32_t to) { return to > from ? to - from : 0; }
+
 int DistinctEstimate(uint64_t bits) {
   const int zeros = 64 - std::popcount(bits);
   if (zeros == 0) return 266;  // saturated: 64 ln 64
@@ -600,7 +604,7 @@ struct Engine::Impl {
         const uint64_t r1 = e.cell_id / config.spoofing.region_divisor;
         const bool same_sim = imsi != 0 && imsi == s.imsi;
         if (r0 != r1 && !same_sim &&
-            t - s.cell_s < static_cast<uint32_t>(config.spoofing.travel_s)) {
+            Elapsed(s.cell_s, t) < static_cast<uint32_t>(config.spoofing.travel_s)) {
           Inc(s.region_conflicts);
         }
       }
@@ -829,7 +833,7 @@ struct Engine::Impl {
     const int threshold = Scaled(config.bombing.attempts, factor);
     if (received * 2 < threshold) return;
     Involved& inv = hot_callees[e.callee];
-    if (t - inv.last_s > 5 * 60) inv = Involved{};
+    if (Elapsed(inv.last_s, t) > 5 * 60) inv = Involved{};
     inv.Add(e.caller);
     inv.last_s = t;
     if (received < threshold || Allowed(e.callee)) return;
@@ -892,7 +896,7 @@ struct Engine::Impl {
       a.finding.last_seen_us = std::max(a.finding.last_seen_us, e.time_us);
       ++a.finding.calls;
       a.dirty = true;
-      if (s.last_s - a.last_emit_s >= static_cast<uint32_t>(config.update_interval_s))
+      if (Elapsed(a.last_emit_s, s.last_s) >= static_cast<uint32_t>(config.update_interval_s))
         Emit(a, s.last_s);
     }
   }
@@ -912,7 +916,7 @@ struct Engine::Impl {
     last_sweep_s = t;
     std::vector<uint64_t> idle;
     numbers.ForEach([&](NumberState& s) {
-      if (t - s.last_s > kIdleDrop) idle.push_back(s.number);
+      if (Elapsed(s.last_s, t) > kIdleDrop) idle.push_back(s.number);
     });
     for (uint64_t n : idle) {
       NumberState* s = numbers.Find(n);
@@ -928,11 +932,12 @@ struct Engine::Impl {
     }
     std::vector<uint64_t> idle_imeis;
     imeis.ForEach([&](ImeiState& s) {
-      if (t > s.last_s() && t - s.last_s() > kIdleDrop) idle_imeis.push_back(s.imei);
+      if (Elapsed(s.last_s(), t) > kIdleDrop) idle_imeis.push_back(s.imei);
     });
     for (uint64_t i : idle_imeis) imeis.Erase(i);
-    absl::erase_if(hot_callees, [&](const auto& kv) { return t - kv.second.last_s > 600; });
-    absl::erase_if(imei_numbers, [&](const auto& kv) { return t - kv.second.last_s > 86400; });
+    absl::erase_if(hot_callees, [&](const auto& kv) { return Elapsed(kv.second.last_s, t) > 600; });
+    absl::erase_if(imei_numbers,
+                   [&](const auto& kv) { return Elapsed(kv.second.last_s, t) > 86400; });
   }
 
   // Flushes pending finding updates (end of a replay).
