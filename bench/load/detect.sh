@@ -13,10 +13,12 @@
 #
 #   bench/load/detect.sh [QUELL_BINARY]
 #   STEPS=2 SEEDS=2 RUNS=3 bench/load/detect.sh
+#   FIRST_SEED=7 STEPS=1 bench/load/detect.sh   # perturbed seeds 7-11 (fresh ones)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 QUELL=${1:-build/release/src/quell/cli/quell}
 SEEDS=${SEEDS:-5}
+FIRST_SEED=${FIRST_SEED:-2}
 RUNS=${RUNS:-5}
 STEPS=${STEPS:-"1 2"}
 OUT=${OUT:-bench/detect/out}
@@ -35,7 +37,7 @@ if step 1; then
   echo "== 1. quality, default scenario (seed 1)"
   "$QUELL" eval --config bench/detect/eval.toml --data "$tmp/var" --cdr "$tmp/cdr.csv" \
     --truth "$tmp/truth.csv" --json "$OUT/eval-seed1.json" 2>/dev/null
-  for s in $(seq 2 $((SEEDS + 1))); do
+  for s in $(seq "$FIRST_SEED" $((FIRST_SEED + SEEDS - 1))); do
     echo "== 1. quality, seed $s, every parameter perturbed by up to ±50 %"
     "$QUELL" simulate --seed "$s" --perturb 0.5 --out "$tmp/p.csv" --truth "$tmp/p-truth.csv" \
       2>/dev/null >/dev/null

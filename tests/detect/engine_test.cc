@@ -193,6 +193,18 @@ TEST_F(EngineTest, CallBombingNamesTheCallers) {
   EXPECT_EQ(found[1].related, std::vector<uint64_t>{victim});
 }
 
+TEST_F(EngineTest, DistributedBombingFromManyCallersGoingUnanswered) {
+  Engine& e = Make();
+  const uint64_t victim = Mobile(43);
+  // 24 calls in four minutes from 12 numbers, two each, none answered.
+  for (int i = 0; i < 24; ++i)
+    e.Process(Cdr(kT0 + i * 10, Mobile(5000 + i % 12), victim, false, 0));
+  auto found = rec_.New(Detector::kBombing);
+  ASSERT_EQ(found.size(), 1u);  // the victim; no caller called often enough to be named
+  EXPECT_EQ(found[0].number, victim);
+  EXPECT_EQ(found[0].first_seen_us, (kT0 + 23 * 10) * 1'000'000);
+}
+
 TEST_F(EngineTest, AHotlineReceivingManyCallersIsNotBombing) {
   Engine& e = Make();
   const uint64_t hotline = N("02161234008");

@@ -121,11 +121,14 @@ Result<detect::EngineConfig> DetectConfigFrom(const Environment& env) {
   QUELL_ASSIGN_OR_RETURN(c.robocall.short_share, Share(r, "short_share", c.robocall.short_share));
 
   QUELL_ASSIGN_OR_RETURN(Config b, s.GetTable("bombing"));
-  QUELL_RETURN_IF_ERROR(b.CheckKnownKeys({"attempts", "min_repeat", "caller_attempts"}));
+  QUELL_RETURN_IF_ERROR(
+      b.CheckKnownKeys({"attempts", "min_repeat", "caller_attempts", "unanswered_share"}));
   QUELL_ASSIGN_OR_RETURN(c.bombing.attempts, Int(b, "attempts", c.bombing.attempts));
   QUELL_ASSIGN_OR_RETURN(c.bombing.min_repeat, b.GetDouble("min_repeat", c.bombing.min_repeat));
   QUELL_ASSIGN_OR_RETURN(c.bombing.caller_attempts,
                          Int(b, "caller_attempts", c.bombing.caller_attempts));
+  QUELL_ASSIGN_OR_RETURN(c.bombing.unanswered_share,
+                         Share(b, "unanswered_share", c.bombing.unanswered_share));
 
   QUELL_ASSIGN_OR_RETURN(Config o, s.GetTable("one_ring"));
   QUELL_RETURN_IF_ERROR(o.CheckKnownKeys({"abandoned", "max_ring_ms", "distinct", "min_share"}));

@@ -24,17 +24,21 @@ constexpr std::array<std::string_view, kDetectorCount> kDetectorNames = {
     "marketing", "robocall", "bombing", "one_ring", "simbox", "spoofing"};
 
 // Ring geometry: bucket length in seconds and bucket count.
-constexpr uint32_t kMinuteBucket = 10, kMinuteN = 6;   // a minute
-constexpr uint32_t kHourBucket = 600, kHourN = 6;      // an hour
-constexpr uint32_t kDayBucket = 21600, kDayN = 4;      // a day
-constexpr uint32_t kCalleeBucket = 30, kCalleeN = 10;  // five minutes, callee side
-constexpr uint32_t kHalfHour = 1800;                   // distinct-callee bitmaps
-constexpr uint32_t kIdleDrop = 86400 + kDayBucket;     // state idle this long is dropped
+constexpr uint32_t kMinuteBucket = 10, kMinuteN = 6;  // a minute
+constexpr uint32_t kHourBucket = 600, kHourN = 6;     // an hour
+constexpr uint32_t kDayBucket = 21600, kDayN = 4;     // a day
+constexpr uint32_t kCalleeBucket = 60, kCalleeN = 5;  // five minutes, callee side
+constexpr uint32_t kHalfHour = 1800;                  // distinct-callee bitmaps
+constexpr uint32_t kIdleDrop = 86400 + kDayBucket;    // state idle this long is dropped
 constexpr uint32_t kSweepEvery = 1u << 16;
 constexpr std::size_t kJoinSlots = 1u << 20;  // attempts awaiting their CDR (8 MiB)
 
 struct HourBucket {
   uint16_t attempts, completed, answered, under60, talk4, abandoned;
+};
+struct CalleeBucket {
+  uint8_t attempts;    // calls received
+  uint8_t unanswered;  // ... that a call record shows were not answered
 };
 struct DayBucket {
   uint16_t attempts, completed, answered;
@@ -53,11 +57,11 @@ struct NumberState {
   HourBucket hour[kHourN];
   DayBucket day[kDayN];
   uint8_t minute[kMinuteN];
-  uint8_t callee[kCalleeN];  // attempts received, five minutes
-  uint8_t seq[2];            // ascending callee steps, per half hour
-  uint8_t incoming;          // calls received (saturating), halved every half hour
-  uint8_t fired;             // bit per Detector: a finding is active
-  uint8_t cell_moves;        // cell changes; these three decay every 6 h
+  CalleeBucket callee[kCalleeN];  // calls received, five minutes
+  uint8_t seq[2];                 // ascending callee steps, per half hour
+  uint8_t incoming;               // calls received (saturating), halved every half hour
+  uint8_t fired;                  // bit per Detector: a finding is active
+  uint8_t cell_moves;             // cell changes; these three decay every 6 h
   uint8_t region_conflicts;
   uint8_t sim_changes;  // the IMSI behind the number changed
   uint8_t intl_failed;  // low nibble: from abroad; high nibble: failed verification
@@ -349,6 +353,7 @@ Status EngineConfig::Validate() const {
   QUELL_RETURN_IF_ERROR(positive(bombing.attempts, "bombing.attempts"));
   if (!(bombing.min_repeat >= 1)) return InvalidArgument("bombing.min_repeat must be at least 1");
   QUELL_RETURN_IF_ERROR(positive(bombing.caller_attempts, "bombing.caller_attempts"));
+  QUELL_RETURN_IF_ERROR(share(bombing.unanswered_share, "bombing.unanswered_share"));
   QUELL_RETURN_IF_ERROR(positive(one_ring.abandoned, "one_ring.abandoned"));
   QUELL_RETURN_IF_ERROR(positive(one_ring.max_ring_ms, "one_ring.max_ring_ms"));
   QUELL_RETURN_IF_ERROR(positive(one_ring.distinct, "one_ring.distinct"));
@@ -825,11 +830,16 @@ struct Engine::Impl {
     if (sp == nullptr) return;
     NumberState& s = *sp;
     Advance(s, t);
-    Inc(s.callee[(t / kCalleeBucket) % kCalleeN]);
+    CalleeBucket& cb = s.callee[(t / kCalleeBucket) % kCalleeN];
+    Inc(cb.attempts);
+    if (e.kind == events::EventKind::kCompleted && !e.answered) Inc(cb.unanswered);
     Inc(s.incoming);
     if (s.fired != 0) Touch(s, e, Role::kCallee);
-    int received = 0;
-    for (uint8_t v : s.callee) received += v;
+    int received = 0, unanswered = 0;
+    for (const CalleeBucket& b : s.callee) {
+      received += b.attempts;
+      unanswered += b.unanswered;
+    }
     const int threshold = Scaled(config.bombing.attempts, factor);
     if (received * 2 < threshold) return;
     Involved& inv = hot_callees[e.callee];
@@ -839,7 +849,12 @@ struct Engine::Impl {
     if (received < threshold || Allowed(e.callee)) return;
     const int callers_seen = std::max(1, inv.distinct());
     const double repeat = double(received) / callers_seen;
-    if (repeat < config.bombing.min_repeat) return;
+    // Few callers ringing again and again; or, spread over many callers (a
+    // distributed attack defeats per-caller limits), twice the volume with the
+    // victim answering almost none — a hotline answers most of its calls.
+    const bool distributed =
+        received >= 2 * threshold && unanswered >= config.bombing.unanswered_share * received;
+    if (repeat < config.bombing.min_repeat && !distributed) return;
     std::vector<uint64_t> callers;
     for (uint8_t i = 0; i < inv.n; ++i) {
       if (inv.counts[i] >= config.bombing.caller_attempts) callers.push_back(inv.numbers[i]);
@@ -848,7 +863,10 @@ struct Engine::Impl {
       Raise(s, e, Detector::kBombing, Role::kCallee, received >= 2 * threshold ? 3 : 2, 300,
             std::to_string(received) + " calls to this number within five minutes from " +
                 std::to_string(callers_seen) + " callers",
-            {{"attempts", double(received)}, {"callers", double(callers_seen)}, {"repeat", repeat}},
+            {{"attempts", double(received)},
+             {"callers", double(callers_seen)},
+             {"repeat", repeat},
+             {"unanswered", double(unanswered)}},
             callers);
     }
     for (uint64_t caller : callers) {

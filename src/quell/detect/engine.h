@@ -100,9 +100,10 @@ struct EngineConfig {
     double short_share = 0.9;  // and this share of answered calls under 60 s
   } robocall;
   struct Bombing {
-    int attempts = 12;        // attempts to one callee in five sliding minutes
-    double min_repeat = 3.0;  // attempts per distinct caller, at least
-    int caller_attempts = 3;  // a caller with this many attempts is named and flagged
+    int attempts = 12;              // attempts to one callee in five sliding minutes
+    double min_repeat = 3.0;        // attempts per distinct caller, at least
+    int caller_attempts = 3;        // a caller with this many attempts is named and flagged
+    double unanswered_share = 0.9;  // or twice `attempts` from any callers, this share unanswered
   } bombing;
   struct OneRing {
     int abandoned = 10;      // unanswered calls rung ≤ max_ring_ms, released by the caller,
