@@ -141,13 +141,15 @@ TEST_F(FindingsApiTest, Filters) {
   PostCampaigns();
   auto res = Call("GET", "/api/v1/findings?detector=bombing", analyst_key_);
   ASSERT_EQ(res.status, 200);
-  for (const json& f : json::parse(res.body)["findings"]) EXPECT_EQ(f["detector"], "bombing");
+  const json bombing = json::parse(res.body);
+  for (const json& f : bombing["findings"]) EXPECT_EQ(f["detector"], "bombing");
   res = Call("GET", "/api/v1/findings?number=021-6123-4001", analyst_key_);
   ASSERT_EQ(res.status, 200);
   ASSERT_EQ(json::parse(res.body)["findings"].size(), 1u);
   res = Call("GET", "/api/v1/findings?since=2026-11-02T02:50:00Z", analyst_key_);
   ASSERT_EQ(res.status, 200);
-  for (const json& f : json::parse(res.body)["findings"]) EXPECT_NE(f["detector"], "marketing");
+  const json recent = json::parse(res.body);
+  for (const json& f : recent["findings"]) EXPECT_NE(f["detector"], "marketing");
   res = Call("GET", "/api/v1/findings?limit=1", analyst_key_);
   ASSERT_EQ(res.status, 200);
   const json page = json::parse(res.body);
