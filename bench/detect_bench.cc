@@ -70,8 +70,8 @@ void BM_EngineIngest(benchmark::State& state) {
   }();
   const auto events = MakeEvents(1 << 20, kT0 + 1300, 2);
   const int64_t pass_us = events.back().time_us - events.front().time_us + 600;
-  std::size_t i = 0;
-  int64_t offset = 0;
+  static std::size_t i = 0;
+  static int64_t offset = 0;  // time moves on across repetitions too
   quell::events::CallEvent e;
   for (auto _ : state) {
     e = events[i];
@@ -103,8 +103,8 @@ void BM_EngineIngestBatch(benchmark::State& state) {
   // feed rather than the same minutes over and over.
   const int64_t pass_us = events.back().time_us - events.front().time_us + 600;
   std::vector<quell::events::CallEvent> batch(kBatch);
-  std::size_t i = 0;
-  int64_t offset = 0;
+  static std::size_t i = 0;
+  static int64_t offset = 0;  // time moves on across repetitions too
   for (auto _ : state) {
     for (std::size_t k = 0; k < kBatch; ++k) {
       batch[k] = events[i + k];
