@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "quell/core/civil_time.h"
 #include "quell/sim/internal/rng.h"
 
 namespace quell::sim {
@@ -250,16 +251,6 @@ int ParseDigits(std::string_view s, std::size_t at, std::size_t n, bool* ok) {
     v = v * 10 + (s[i] - '0');
   }
   return v;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 }  // namespace
