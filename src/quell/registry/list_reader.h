@@ -4,7 +4,7 @@
 // lines are skipped, fields are comma-separated with RFC 4180 quotes ("a,b"),
 // and a line longer than kMaxLineBytes is reported as such rather than kept.
 //
-// Asio- and store-free (fuzzed: fuzz/list_reader_fuzz.cc).
+// Asio- and store-free (fuzzed: fuzz/dnc_list_fuzz.cc).
 #pragma once
 
 #include <cstddef>
