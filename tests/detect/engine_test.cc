@@ -189,6 +189,8 @@ TEST_F(EngineTest, CallBombingNamesTheCallers) {
   EXPECT_EQ(found[0].number, victim);
   EXPECT_EQ(found[0].role, Role::kCallee);
   EXPECT_EQ(found[0].related.size(), 2u);
+  EXPECT_TRUE(e.BombingCaller(a, victim));
+  EXPECT_FALSE(e.BombingCaller(a, Mobile(45)));
   EXPECT_EQ(found[1].role, Role::kCaller);
   EXPECT_EQ(found[1].related, std::vector<uint64_t>{victim});
 }
@@ -203,6 +205,17 @@ TEST_F(EngineTest, DistributedBombingFromManyCallersGoingUnanswered) {
   ASSERT_EQ(found.size(), 1u);  // the victim; no caller called often enough to be named
   EXPECT_EQ(found[0].number, victim);
   EXPECT_EQ(found[0].first_seen_us, (kT0 + 23 * 10) * 1'000'000);
+}
+
+TEST_F(EngineTest, AllowListedCallersAreNeverNamedAsBombers) {
+  EngineConfig c;
+  c.allow_numbers = {N("17012345678")};  // a carrier's test line
+  Engine& e = Make(c);
+  const uint64_t victim = Mobile(44);
+  for (int i = 0; i < 12; ++i)
+    e.Process(Cdr(kT0 + i * 10, N("17012345678"), victim, false, 0, 3000));
+  EXPECT_FALSE(e.BombingCaller(N("17012345678"), victim));
+  for (const Finding& f : rec_.New(Detector::kBombing)) EXPECT_TRUE(f.related.empty());
 }
 
 TEST_F(EngineTest, AHotlineReceivingManyCallersIsNotBombing) {

@@ -857,7 +857,10 @@ struct Engine::Impl {
     if (repeat < config.bombing.min_repeat && !distributed) return;
     std::vector<uint64_t> callers;
     for (uint8_t i = 0; i < inv.n; ++i) {
-      if (inv.counts[i] >= config.bombing.caller_attempts) callers.push_back(inv.numbers[i]);
+      // Allow-listed callers are never named (nor refused) as bombers.
+      if (inv.counts[i] >= config.bombing.caller_attempts && !Allowed(inv.numbers[i])) {
+        callers.push_back(inv.numbers[i]);
+      }
     }
     if ((s.fired & Bit(Detector::kBombing)) == 0) {
       Raise(s, e, Detector::kBombing, Role::kCallee, received >= 2 * threshold ? 3 : 2, 300,
@@ -870,7 +873,7 @@ struct Engine::Impl {
             callers);
     }
     for (uint64_t caller : callers) {
-      if (caller == 0 || Allowed(caller)) continue;
+      if (caller == 0) continue;
       NumberState* cs = numbers.Find(caller);
       if (cs == nullptr || (cs->fired & Bit(Detector::kBombing))) continue;
       Raise(*cs, e, Detector::kBombing, Role::kCaller, 3, 300,
