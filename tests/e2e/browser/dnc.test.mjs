@@ -29,6 +29,9 @@ import {
   signOut,
   assertChineseOnly,
   assertNoRawKeys,
+  requireEnv,
+  demoAccount,
+  useLang,
 } from './support.mjs';
 
 const TIMEOUT = 120_000;
@@ -50,26 +53,8 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-function requireEnv() {
-  assert.ok(BASE, 'QUELL_URL is not set: this test needs a running `quell serve --demo` (tests/e2e/run-browser.mjs sets it)');
-  assert.ok(page, 'the browser did not start');
-}
 
-async function account(t, role) {
-  const accounts = await demoAccounts(page);
-  if (!accounts) {
-    t.skip('the server is not in demo mode');
-    return null;
-  }
-  const found = accounts.find((a) => a.role === role);
-  if (!found) t.skip(`no ${role} demo account`);
-  return found || null;
-}
 
-async function useLang(lang) {
-  await page.click(`button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang === 'zh' ? 'zh-CN' : 'en');
-}
 
 // Sends a code to `number` on #/dnc and returns it as read from the demo panel.
 async function codeFromOutbox(number, lang) {
@@ -117,10 +102,10 @@ async function showViolations(section, button, enough = (ids) => ids.length > 0)
 }
 
 test('a citizen registers a number with the code from the demo outbox, sets choices, and removes it, in English and Chinese', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
+  requireEnv(page);
   if (!(await demoAccounts(page))) return t.skip('the server is not in demo mode');
   await goto(page, '#/dnc');
-  await useLang('en');
+  await useLang(page, 'en');
   await waitForHeading(page, text('en', 'info.dnc.title'));
   const main = page.locator('#main');
   // The explanation stays under the service.
@@ -195,7 +180,7 @@ test('a citizen registers a number with the code from the demo outbox, sets choi
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-citizen-en.png'), fullPage: true });
 
   // 简体中文, in place: status, choices and history.
-  await useLang('zh');
+  await useLang(page, 'zh');
   await waitForHeading(page, text('zh', 'info.dnc.title'));
   assert.equal((await registered.locator('.dnc-state').textContent()).trim(), text('zh', 'dnc.state.grace'));
   assert.match(await registered.locator('.dnc-status-line').textContent(), /\d{4}年\d{1,2}月\d{1,2}日/, 'dates in Chinese');
@@ -225,16 +210,16 @@ test('a citizen registers a number with the code from the demo outbox, sets choi
   assert.equal(await removed.locator('button[data-action="register"]').count(), 1, 'it can be registered again');
   await assertChineseOnly(page, 'the citizen DNC page after removal');
   await assertNoRawKeys(page, 'the citizen DNC page after removal');
-  await useLang('en');
+  await useLang(page, 'en');
   assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
 });
 
 test('before its code is entered, a registered number looks like any other (in Chinese)', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
+  requireEnv(page);
   if (!(await demoAccounts(page))) return t.skip('the server is not in demo mode');
   await goto(page, '#/');
   await goto(page, '#/dnc');
-  await useLang('zh');
+  await useLang(page, 'zh');
   await waitForHeading(page, text('zh', 'info.dnc.title'));
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/dnc/codes'));
   await codeFromOutbox('13800138005', 'zh');
@@ -250,13 +235,13 @@ test('before its code is entered, a registered number looks like any other (in C
   await service.locator('button[data-action="other-number"]').click();
   await service.locator('.dnc-number-form').waitFor({ state: 'visible' });
   assert.equal(await service.locator('.demo-sms').count(), 0);
-  await useLang('en');
+  await useLang(page, 'en');
   assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
 });
 
 test('a business scrubs a list, sees the counts and the receipt, and downloads the result', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const business = await account(t, 'business');
+  requireEnv(page);
+  const business = await demoAccount(page, t, 'business');
   if (!business) return;
   await signIn(page, 'en', business);
   const link = page.locator('#nav-list a[href="#/business/dnc"]');
@@ -332,19 +317,19 @@ test('a business scrubs a list, sees the counts and the receipt, and downloads t
   await assertNoRawKeys(page, 'the business DNC page');
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-business-en.png'), fullPage: true });
 
-  await useLang('zh');
+  await useLang(page, 'zh');
   await waitForHeading(page, text('zh', 'dnc.business.title'));
   assert.equal((await section.locator('.scrub-counts li[data-status="exempt"] .stat-label').textContent()).trim(), text('zh', 'dnc.scrub_status.exempt'));
   await assertChineseOnly(page, 'the business DNC page');
   await assertNoRawKeys(page, 'the business DNC page');
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-business-zh.png'), fullPage: true });
-  await useLang('en');
+  await useLang(page, 'en');
   assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
 });
 
 test('a business declares and removes a calling range, and adds and revokes an exemption', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const business = await account(t, 'business');
+  requireEnv(page);
+  const business = await demoAccount(page, t, 'business');
   if (!business) return;
   await signIn(page, 'en', business);
   await page.click('#nav-list a[href="#/business/dnc"]');
@@ -433,8 +418,8 @@ test('a business declares and removes a calling range, and adds and revokes an e
 });
 
 test('a business sees the violations of its marketing calls from the demo traffic, in English and Chinese', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const business = await account(t, 'business');
+  requireEnv(page);
+  const business = await demoAccount(page, t, 'business');
   if (!business) return;
   await signIn(page, 'en', business);
   await page.click('#nav-list a[href="#/business/dnc"]');
@@ -479,7 +464,7 @@ test('a business sees the violations of its marketing calls from the demo traffi
   await section.screenshot({ path: path.join(SHOTS, 'portal-dnc-violations-business-en.png') });
 
   // 简体中文, in place.
-  await useLang('zh');
+  await useLang(page, 'zh');
   await waitForHeading(page, text('zh', 'dnc.business.title'));
   assert.equal((await section.locator('h2').textContent()).trim(), text('zh', 'dnc.business.violations.title'));
   assert.equal((await show.textContent()).trim(), text('zh', 'dnc.business.violations.refresh'));
@@ -489,14 +474,14 @@ test('a business sees the violations of its marketing calls from the demo traffi
   await assertChineseOnly(page, 'the business DNC page with violations');
   await assertNoRawKeys(page, 'the business DNC page with violations');
   await section.screenshot({ path: path.join(SHOTS, 'portal-dnc-violations-business-zh.png') });
-  await useLang('en');
+  await useLang(page, 'en');
   await signOut(page, 'en');
   assert.deepEqual(browser.errors, [], 'JavaScript errors on the page');
 });
 
 test("an analyst looks up a number's history and checks a business's receipt", { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const analyst = await account(t, 'analyst');
+  requireEnv(page);
+  const analyst = await demoAccount(page, t, 'analyst');
   if (!analyst) return;
   await signIn(page, 'en', analyst);
   const link = page.locator('#nav-list a[href="#/dnc/registry"]');
@@ -584,7 +569,7 @@ test("an analyst looks up a number's history and checks a business's receipt", {
   await assertNoRawKeys(page, 'the DNC registry page');
   await page.screenshot({ path: path.join(SHOTS, 'portal-dnc-registry-en.png'), fullPage: true });
 
-  await useLang('zh');
+  await useLang(page, 'zh');
   await waitForHeading(page, text('zh', 'dnc.registry.title'));
   await lookup.getByLabel(text('zh', 'dnc.registry.lookup.number')).fill('+8613800138005');
   await lookup.locator('button[data-action="lookup"]').click();
@@ -615,7 +600,7 @@ test("an analyst looks up a number's history and checks a business's receipt", {
   assert.equal(await page.evaluate(async () => (await fetch('/api/v1/session')).status), 200);
   await goto(page, '#/business/dnc');
   await waitForHeading(page, text('zh', 'errors.page.forbidden_title'));
-  await useLang('en');
+  await useLang(page, 'en');
   await signOut(page, 'en');
   // Signed out, the staff page asks for a login first.
   await goto(page, '#/dnc/registry');

@@ -15,11 +15,12 @@ import {
   launch,
   goto,
   waitForHeading,
-  demoAccounts,
   signIn,
   signOut,
   assertChineseOnly,
   assertNoRawKeys,
+  requireEnv,
+  demoAccount,
 } from './support.mjs';
 
 const TIMEOUT = 120_000;
@@ -38,21 +39,7 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-function requireEnv() {
-  assert.ok(BASE, 'QUELL_URL is not set: this test needs a running `quell serve --demo` (tests/e2e/run-browser.mjs sets it)');
-  assert.ok(page, 'the browser did not start');
-}
 
-async function account(t, role) {
-  const accounts = await demoAccounts(page);
-  if (!accounts) {
-    t.skip('the server is not in demo mode');
-    return null;
-  }
-  const found = accounts.find((a) => a.role === role);
-  if (!found) t.skip(`no ${role} demo account`);
-  return found || null;
-}
 
 // The totals as shown: {all, allow, label, block, divert}.
 async function totals() {
@@ -64,8 +51,8 @@ async function totals() {
 const isActivity = (r) => r.url().includes('/api/v1/screen/activity?') && r.request().method() === 'GET';
 
 test('a carrier watches the live view, screens a call, and finds it in the log and the counts, in English and Chinese', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const carrier = await account(t, 'carrier');
+  requireEnv(page);
+  const carrier = await demoAccount(page, t, 'carrier');
   if (!carrier) return;
   await signIn(page, 'en', carrier);
 
@@ -226,8 +213,8 @@ test('a carrier watches the live view, screens a call, and finds it in the log a
 });
 
 test('an analyst sees the live view and the policy, but cannot screen calls', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const analyst = await account(t, 'analyst');
+  requireEnv(page);
+  const analyst = await demoAccount(page, t, 'analyst');
   if (!analyst) return;
   await signIn(page, 'zh', analyst);
   const link = page.locator('#nav-list a[href="#/screening"]');
@@ -261,8 +248,8 @@ test('an analyst sees the live view and the policy, but cannot screen calls', { 
 });
 
 test('roles without the live view get "not allowed" and no link', { timeout: TIMEOUT }, async (t) => {
-  requireEnv();
-  const business = await account(t, 'business');
+  requireEnv(page);
+  const business = await demoAccount(page, t, 'business');
   if (!business) return;
   await signIn(page, 'en', business);
   assert.equal(await page.locator('#nav-list a[href="#/screening"]').count(), 0);

@@ -166,3 +166,27 @@ export async function assertNoRawKeys(page, where) {
   });
   assert.deepEqual(keys, [], `catalogue keys shown instead of text on ${where}`);
 }
+
+// Fails the test when the browser test runs without a server or a browser.
+export function requireEnv(page) {
+  assert.ok(BASE, 'QUELL_URL is not set: this test needs a running `quell serve --demo` (tests/e2e/run-browser.mjs sets it)');
+  assert.ok(page, 'the browser did not start');
+}
+
+// The demo account of `role`, or null with the test skipped (no demo server).
+export async function demoAccount(page, t, role) {
+  const accounts = await demoAccounts(page);
+  if (!accounts) {
+    t.skip('the server is not in demo mode');
+    return null;
+  }
+  const found = accounts.find((a) => a.role === role);
+  if (!found) t.skip(`no ${role} demo account`);
+  return found || null;
+}
+
+// Switches the portal's language with its toggle and waits for it.
+export async function useLang(page, lang) {
+  await page.click(`button[data-lang="${lang}"]`);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang === 'zh' ? 'zh-CN' : 'en');
+}

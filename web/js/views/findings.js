@@ -80,6 +80,7 @@ const FIGURES = {
   abandoned: [k('findings.figure.abandoned'), 'count'],
   international: [k('findings.figure.international'), 'flag'],
   numbers_on_imei: [k('findings.figure.numbers_on_imei'), 'count'],
+  calls_on_imei_hour: [k('findings.figure.calls_on_imei_hour'), 'count'],
   imei: [k('findings.figure.imei'), 'id'],
   cell: [k('findings.figure.cell'), 'id'],
   domestic_on_international: [k('findings.figure.domestic_on_international'), 'count'],
@@ -89,6 +90,7 @@ const FIGURES = {
   attempts: [k('findings.figure.attempts'), 'count'],
   callers: [k('findings.figure.callers'), 'count'],
   repeat: [k('findings.figure.repeat'), 'decimal'],
+  unanswered: [k('findings.figure.unanswered'), 'count'],
   attempts_to_victim: [k('findings.figure.attempts_to_victim'), 'count'],
 };
 // The order figures are listed in (the server sends them by name).
