@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <random>
+#include <string>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -20,28 +22,42 @@ struct DemoCall {
   int weight;
 };
 
-// Mostly ordinary calls, with each kind the default policy acts on.
+// Mostly ordinary calls, with each kind the default policy acts on. A '#' in
+// a number is a random digit, and "dnc" one of the numbers the demo register
+// protects (every 7th of +86 138 0013 8100-8499): callers and callees vary as
+// in a real network, so that behavioural detection sees ordinary traffic and
+// not one number ringing another every second (call bombing).
 constexpr DemoCall kCalls[] = {
-    {"+8613912345678", "+8613800138005", "", 30},
-    {"13700137000", "+8613600136000", "", 20},
-    {"+862088881234", "+8613500135000", "", 10},
-    {"+8612345", "+8613800138005", "", 8},  // invalid caller: 608
-    {"+8613912345678", "+8613800138005", "X-Quell-Trunk: demo-intl-gw\r\n", 6},  // spoofed: 608
-    {"+442070313000", "+8613800138005", "X-Quell-Trunk: demo-intl-gw\r\n", 6},   // foreign: allowed
-    {"+8613912345678", "110", "", 3},     // emergency: never screened
-    {"+8613912345678", "+8613800138005",  // a forged PASSporT: labelled
+    {"+861391234####", "+861380013####", "", 30},
+    {"1370013####", "+861360013####", "", 20},
+    {"+8620888812##", "+861350013####", "", 10},
+    {"+8612345", "+861380013####", "", 8},  // invalid caller: 608
+    {"+861391234####", "+861380013####", "X-Quell-Trunk: demo-intl-gw\r\n", 6},  // spoofed: 608
+    {"+4420703130##", "+861380013####", "X-Quell-Trunk: demo-intl-gw\r\n", 6},   // foreign: allowed
+    {"+861391234####", "110", "", 3},     // emergency: never screened
+    {"+861391234####", "+861380013####",  // a forged PASSporT: labelled
      "Identity: eyJhbGciOiJFUzI1NiIsInBwdCI6InNoYWtlbiIsInR5cCI6InBhc3Nwb3J0In0.e30.c2ln"
      ";info=<https://cr.example.net/sp.pem>;alg=ES256;ppt=shaken\r\n",
      6},
-    {"+8613800138001", "+8613900139000",
+    {"+8613800138001", "+861390013####",
      "X-Quell-Direction: originating\r\nX-Quell-Customer: demo-finance\r\n", 10},  // signed A
-    {"+8613700137000", "+8613900139000",
+    {"+8613700137000", "+861390013####",
      "X-Quell-Direction: originating\r\nX-Quell-Customer: demo-finance\r\n", 5},  // signed B
     // Demo Finance's marketing range (SeedDnc): to a Do-Not-Call number (608),
     // to one that refuses only real estate (labelled with its category).
-    {"+862161234567", "+8613800138005", "", 6},
-    {"+862161234567", "+8613600136000", "", 4},
+    {"+8621612345##", "dnc", "", 6},
+    {"+8621612345##", "+8613600136000", "", 4},
 };
+
+// The number to dial for a pattern of kCalls.
+std::string Fill(std::string_view pattern, std::mt19937& rng) {
+  if (pattern == "dnc") return "+" + std::to_string(8613800138100 + 7 * (rng() % 58));
+  std::string out(pattern);
+  for (char& c : out) {
+    if (c == '#') c = static_cast<char>('0' + rng() % 10);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -100,12 +116,13 @@ void DemoTraffic::Run(std::string host, uint16_t port, double per_second) {
       pick -= c.weight;
     }
     const std::string id = std::to_string(n) + "-" + std::to_string(rng());
-    std::string m = "INVITE sip:" + std::string(call->callee) + "@demo.quell SIP/2.0\r\n";
+    const std::string caller = Fill(call->caller, rng), callee = Fill(call->callee, rng);
+    std::string m = "INVITE sip:" + callee + "@demo.quell SIP/2.0\r\n";
     m += "Via: SIP/2.0/UDP 127.0.0.1:" + std::to_string(local_port) + ";branch=z9hG4bK-demo-" + id +
          "\r\n";
     m += "Max-Forwards: 70\r\n";
-    m += "From: <sip:" + std::string(call->caller) + "@demo.quell>;tag=" + id + "\r\n";
-    m += "To: <sip:" + std::string(call->callee) + "@demo.quell>\r\n";
+    m += "From: <sip:" + caller + "@demo.quell>;tag=" + id + "\r\n";
+    m += "To: <sip:" + callee + "@demo.quell>\r\n";
     m += "Call-ID: demo-" + id + "@127.0.0.1\r\nCSeq: 1 INVITE\r\n";
     m += call->extra;
     m += "Content-Length: 0\r\n\r\n";

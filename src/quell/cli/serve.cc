@@ -186,6 +186,12 @@ int Serve(const ServeFlags& flags) {
   if (!violations) return fail(violations.status());
   auto detect_config = DetectConfigFrom(*env);
   if (!detect_config) return fail(detect_config.status());
+  if (flags.demo) {
+    // Demo Finance's service lines call many customers a minute: a registered
+    // business, on the allow-list as a carrier would put it.
+    for (uint64_t n : {8613800138001ULL, 8613700137000ULL})
+      detect_config->allow_numbers.push_back(n);
+  }
   auto findings = detect::FindingStore::Open(**store, Clock::Real());
   if (!findings) return fail(findings.status());
   const NumberPlan detect_plan(env->region);
