@@ -137,6 +137,17 @@ Status SplitHostPort(std::string_view text, std::string_view what, std::string* 
   return Status::Ok();
 }
 
+Result<int> ParseUtcOffset(std::string_view s) {
+  if (s == "Z" || s == "+00:00") return 0;
+  int h = 0, m = 0;
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' ||
+      std::from_chars(s.data() + 1, s.data() + 3, h).ptr != s.data() + 3 ||
+      std::from_chars(s.data() + 4, s.data() + 6, m).ptr != s.data() + 6 || h > 14 || m > 59) {
+    return InvalidArgument("'" + std::string(s) + "' is not a UTC offset like +08:00");
+  }
+  return (s[0] == '-' ? -1 : 1) * (h * 60 + m);
+}
+
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag) {
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("http"));
   QUELL_RETURN_IF_ERROR(s.CheckKnownKeys({"listen", "threads", "max_body_bytes", "max_scrub_bytes",

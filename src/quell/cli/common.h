@@ -46,6 +46,10 @@ Result<access::Options> AccessOptions(const Config& config);
 Status SplitHostPort(std::string_view text, std::string_view what, std::string* host,
                      uint16_t* port);
 
+// "+08:00", "-05:30", "Z" -> minutes east of UTC (the utc_offset of [dnc] and
+// [detect]); InvalidArgument otherwise.
+Result<int> ParseUtcOffset(std::string_view text);
+
 // HTTP server options from [http]; a non-empty `listen_flag` (--http) wins.
 Result<net::HttpServerOptions> HttpOptions(const Environment& env, std::string_view listen_flag);
 

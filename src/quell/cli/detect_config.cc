@@ -19,19 +19,6 @@ Result<double> Share(const Config& s, std::string_view key, double def) {
   return v;
 }
 
-Result<int> ParseUtcOffset(const Config& s, std::string_view key, std::string_view text) {
-  if (text == "Z" || text == "+00:00") return 0;
-  int h = 0, m = 0;
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':' ||
-      std::from_chars(text.data() + 1, text.data() + 3, h).ptr != text.data() + 3 ||
-      std::from_chars(text.data() + 4, text.data() + 6, m).ptr != text.data() + 6 || h > 14 ||
-      m > 59) {
-    return InvalidArgument(s.Where(key) + ": '" + std::string(text) +
-                           "' is not a UTC offset like +08:00");
-  }
-  return (text[0] == '-' ? -1 : 1) * (h * 60 + m);
-}
-
 // "+86955*" is a prefix, anything else one number (any format people write).
 Status AddAllowed(std::string_view entry, std::string_view region, std::string_view where,
                   detect::EngineConfig& c) {
@@ -82,7 +69,9 @@ Result<detect::EngineConfig> DetectConfigFrom(const Environment& env) {
                                           "legitimate", "profile", "update_interval"}));
   detect::EngineConfig c;
   QUELL_ASSIGN_OR_RETURN(std::string offset, s.GetString("utc_offset", "+08:00"));
-  QUELL_ASSIGN_OR_RETURN(c.utc_offset_minutes, ParseUtcOffset(s, "utc_offset", offset));
+  auto minutes = ParseUtcOffset(offset);
+  if (!minutes) return InvalidArgument(s.Where("utc_offset") + ": " + minutes.error().message());
+  c.utc_offset_minutes = *minutes;
   QUELL_ASSIGN_OR_RETURN(auto allow, s.GetStringList("allow", {}));
   for (const std::string& a : allow) {
     QUELL_RETURN_IF_ERROR(AddAllowed(a, env.region, s.Where("allow"), c));

@@ -1,24 +1,6 @@
 #include "quell/cli/dnc_config.h"
 
-#include <charconv>
-
 namespace quell::cli {
-namespace {
-
-// "+08:00", "-05:30", "Z" -> minutes east of UTC.
-Result<int> ParseUtcOffset(std::string_view s) {
-  if (s == "Z" || s == "+00:00") return 0;
-  int h = 0, m = 0;
-  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' ||
-      std::from_chars(s.data() + 1, s.data() + 3, h).ptr != s.data() + 3 ||
-      std::from_chars(s.data() + 4, s.data() + 6, m).ptr != s.data() + 6 || h > 14 || m > 59) {
-    return InvalidArgument("'" + std::string(s) + "' is not a UTC offset like +08:00");
-  }
-  return (s[0] == '-' ? -1 : 1) * (h * 60 + m);
-}
-
-}  // namespace
-
 Result<registry::Options> DncOptionsFrom(const Environment& env) {
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("dnc"));
   QUELL_RETURN_IF_ERROR(

@@ -996,11 +996,6 @@ void Engine::Process(const events::CallEvent& event) { impl_->Process(event); }
 
 void Engine::Process(std::span<const events::CallEvent> events) { impl_->ProcessBatch(events); }
 
-void Engine::Publish(std::span<const events::CallEvent> events) {
-  std::lock_guard lock(impl_->mu);
-  impl_->ProcessBatch(events);
-}
-
 void Engine::Publish(const events::CallEvent& event) {
   std::lock_guard lock(impl_->mu);
   impl_->Process(event);

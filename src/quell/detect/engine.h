@@ -178,7 +178,6 @@ class Engine : public events::CallEventSink {
   void Process(std::span<const events::CallEvent> events);
   // The same, serialised by a lock (for the server's producers).
   void Publish(const events::CallEvent& event) override;
-  void Publish(std::span<const events::CallEvent> events);
 
   // Sends the pending updates of active findings to the sink (end of a replay).
   void FlushUpdates();
