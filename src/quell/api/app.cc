@@ -140,6 +140,7 @@ struct App::Impl {
     RegisterDncCitizenRoutes(table);
     RegisterEventsRoutes(table);
     RegisterFindingsRoutes(table);
+    RegisterReputationRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);

@@ -58,6 +58,9 @@ namespace quell::detect {
 class Engine;
 class FindingStore;
 }  // namespace quell::detect
+namespace quell::reputation {
+class Reputation;
+}
 
 namespace quell::api {
 
@@ -99,6 +102,7 @@ struct Services {
   const NumberPlan* plan = nullptr;                   // parses numbers in DNC requests and CDRs
   events::CallEventSink* events = nullptr;            // POST /api/v1/events
   detect::FindingStore* findings = nullptr;           // /api/v1/findings
+  reputation::Reputation* reputation = nullptr;       // /api/v1/numbers, /api/v1/marks
   detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.

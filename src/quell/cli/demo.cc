@@ -8,6 +8,7 @@
 #include "quell/events/cdr_reader.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/registry.h"
+#include "quell/reputation/reputation.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/sim/simulator.h"
 
@@ -74,6 +75,9 @@ Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier
   QUELL_ASSIGN_OR_RETURN(auto key,
                          accounts.CreateApiKey(Role::kCarrier, "Demo Telecom", kDemoKeyLabel));
   seed.carrier_api_key = key.key;
+  QUELL_ASSIGN_OR_RETURN(auto app_key,
+                         accounts.CreateApiKey(Role::kApp, "Demo Caller ID App", kDemoKeyLabel));
+  seed.app_api_key = app_key.key;
 
   // A first notice in the demo outbox, so the admin's outbox page has content.
   if (notifier) {
@@ -248,6 +252,54 @@ Status SeedDetection(events::CallEventSink& sink, const NumberPlan& plan, Clock&
   reader.Finish(calls);
   QUELL_RETURN_IF_ERROR(reader.status());
   for (const events::CallEvent& e : calls) sink.Publish(e);
+  return Status::Ok();
+}
+
+}  // namespace quell::cli
+
+namespace quell::cli {
+
+Status SeedReputation(access::Accounts& accounts, reputation::Reputation& reputation,
+                      Clock& clock) {
+  using reputation::Label;
+  QUELL_ASSIGN_OR_RETURN(access::Organisation app, accounts.FindOrganisation("Demo Caller ID App"));
+  struct Marked {
+    uint64_t number;
+    Label label;
+    std::optional<Category> category;
+    int users;
+    int not_spam = 0;
+  };
+  const Marked kMarked[] = {
+      {8617000000666, Label::kFraud, std::nullopt, 60},  // blocked by the "fraud" rule
+      {8616500001234, Label::kFraud, std::nullopt, 12},  // labelled "Reported: fraud"
+      {8615800008888, Label::kMarketing, Category::kRealEstate, 14},
+      {8613300133000, Label::kHarassment, std::nullopt, 8, 2},  // disputed
+      {8613500135000, Label::kDelivery, std::nullopt, 6},       // a delivery rider
+      // A block of ten abused numbers: +86 171 0000 0019 is in a flagged range.
+      {8617100000010, Label::kFraud, std::nullopt, 5},
+      {8617100000011, Label::kFraud, std::nullopt, 5},
+      {8617100000013, Label::kFraud, std::nullopt, 6},
+      {8617100000014, Label::kFraud, std::nullopt, 5},
+      {8617100000016, Label::kOneRing, std::nullopt, 7},
+  };
+  const TimePoint now = clock.Now();
+  int user = 0;
+  for (const Marked& m : kMarked) {
+    for (int i = 0; i < m.users + m.not_spam; ++i) {
+      const bool spam = i < m.users;
+      // Spread over the last month, the older the fewer.
+      const auto age = std::chrono::hours((i * 37) % (24 * 30));
+      QUELL_RETURN_IF_ERROR(reputation
+                                .AddMark({.number = m.number,
+                                          .app_org_id = app.id,
+                                          .user = "demo-user-" + std::to_string(user++ % 97),
+                                          .label = spam ? m.label : Label::kNone,
+                                          .category = spam ? m.category : std::nullopt,
+                                          .at = now - age})
+                                .status());
+    }
+  }
   return Status::Ok();
 }
 

@@ -24,12 +24,16 @@ class CallEventSink;
 namespace quell {
 class NumberPlan;
 }
+namespace quell::reputation {
+class Reputation;
+}
 
 namespace quell::cli {
 
 struct DemoSeed {
   std::vector<api::DemoAccount> accounts;
   std::string carrier_api_key;  // fresh each start (keys are shown once)
+  std::string app_api_key;      // the demo caller-ID app's, likewise
 };
 
 Result<DemoSeed> SeedDemo(access::Accounts& accounts, notify::Notifier* notifier);
@@ -58,5 +62,12 @@ Status SeedDnc(access::Accounts& accounts, registry::Registry& registry, Clock& 
 // legitimate high-volume callers; docs/simulation.md) published to `sink` as
 // call records, so the analyst's findings page has findings from the start.
 Status SeedDetection(events::CallEventSink& sink, const NumberPlan& plan, Clock& clock);
+
+// Number reputation's demo: marks from the demo caller-ID app's users over the
+// last month — fraud numbers (one heavily marked, so the screening policy
+// blocks it), a real-estate marketer, a disputed number, a delivery rider's
+// number, and a block of ten abused numbers (docs/reputation.md "Demo").
+// Once per data directory (when no marks exist yet).
+Status SeedReputation(access::Accounts& accounts, reputation::Reputation& reputation, Clock& clock);
 
 }  // namespace quell::cli

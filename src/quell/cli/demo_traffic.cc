@@ -47,6 +47,10 @@ constexpr DemoCall kCalls[] = {
     // to one that refuses only real estate (labelled with its category).
     {"+8621612345##", "dnc", "", 6},
     {"+8621612345##", "+8613600136000", "", 4},
+    // Numbers the demo app's users marked (SeedReputation): heavily reported
+    // fraud (608), and a reported number (labelled).
+    {"+8617000000666", "+861380013####", "", 3},
+    {"+8616500001234", "+861390013####", "", 3},
 };
 
 // The number to dial for a pattern of kCalls.

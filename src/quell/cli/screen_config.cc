@@ -11,6 +11,7 @@
 #include "quell/screen/numbering_provider.h"
 #include "quell/screen/pipeline.h"
 #include "quell/screen/policy.h"
+#include "quell/screen/reputation_provider.h"
 #include "quell/screen/shaken_provider.h"
 
 namespace quell::cli {
@@ -72,7 +73,8 @@ Result<ScreenConfig> ScreenConfigFrom(const Config& config) {
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
                                   access::Accounts& accounts, const registry::Registry* dnc,
                                   Clock& clock, events::CallEventSink* sink,
-                                  const detect::Engine* detector) {
+                                  const detect::Engine* detector,
+                                  const reputation::Reputation* reputation) {
   ScreenServices out;
   out.plan = std::make_unique<NumberPlan>(config.region);
   screen::NumberSet dno;
@@ -98,6 +100,9 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
                                                                  shaken.signer.get(), org_id));
   }
   if (dnc != nullptr) providers.push_back(std::make_unique<screen::DncProvider>(*dnc));
+  if (reputation != nullptr) {
+    providers.push_back(std::make_unique<screen::ReputationProvider>(*reputation));
+  }
   if (detector != nullptr) {
     providers.push_back(std::make_unique<screen::BehaviourProvider>(*detector));
   }

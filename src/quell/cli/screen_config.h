@@ -26,6 +26,9 @@ class CallEventSink;
 namespace quell::detect {
 class Engine;
 }
+namespace quell::reputation {
+class Reputation;
+}
 namespace quell::screen {
 class NumberingProvider;
 class Pipeline;
@@ -69,12 +72,14 @@ struct ScreenServices {
 
 // The pipeline with its providers: numbering (with the do-not-originate list),
 // STIR/SHAKEN (verification when `shaken` verifies, signing for signing_org) and
-// the Do-Not-Call register (when `dnc` is given). Providers of modules not built
-// yet contribute nothing.
+// the Do-Not-Call register (when `dnc` is given), live behaviour (`detector`)
+// and number reputation (`reputation`). Providers of modules not built yet
+// contribute nothing.
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
                                   access::Accounts& accounts, const registry::Registry* dnc,
                                   Clock& clock, events::CallEventSink* sink,
-                                  const detect::Engine* detector);
+                                  const detect::Engine* detector,
+                                  const reputation::Reputation* reputation);
 
 // SIGHUP / admin API: swaps in the new policy, do-not-originate list and
 // emergency numbers, callers and trunks, or leaves them all as they are and says

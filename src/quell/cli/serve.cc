@@ -20,6 +20,7 @@
 #include "quell/cli/demo_traffic.h"
 #include "quell/cli/detect_config.h"
 #include "quell/cli/dnc_config.h"
+#include "quell/cli/reputation_config.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/cli/sip_config.h"
@@ -27,10 +28,12 @@
 #include "quell/core/number_plan.h"
 #include "quell/detect/engine.h"
 #include "quell/detect/findings.h"
+#include "quell/events/evidence.h"
 #include "quell/events/fanout.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/violations.h"
+#include "quell/reputation/reputation.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/shaken/verifier.h"
@@ -83,7 +86,10 @@ void PrintDemo(const DemoSeed& seed, const std::string& url) {
   }
   std::cout << "\nDemo carrier API key (this start only):\n  " << seed.carrier_api_key
             << "\n  curl -H 'Authorization: Bearer " << seed.carrier_api_key << "' " << url
-            << "api/v1/whoami\n\n"
+            << "api/v1/whoami\n"
+            << "Demo caller-ID app API key (this start only):\n  " << seed.app_api_key
+            << "\n  curl -H 'Authorization: Bearer " << seed.app_api_key << "' " << url
+            << "api/v1/numbers/+8617000000666\n\n"
             << std::flush;
 }
 
@@ -180,9 +186,23 @@ int Serve(const ServeFlags& flags) {
   }
   auto ownership = registry::Ownership::Open(**store, Clock::Real(), **notifier);
   if (!ownership) return fail(ownership.status());
+  // Evidence between domains (events/evidence.h): DNC violations and
+  // detection findings become evidence that number reputation weighs.
+  auto reputation_options = ReputationOptionsFrom(*env);
+  if (!reputation_options) return fail(reputation_options.status());
+  auto reputation = reputation::Reputation::Open(**store, Clock::Real(), *reputation_options);
+  if (!reputation) return fail(reputation.status().WithContext("opening number reputation"));
+  if (flags.demo && (*reputation)->table().size() == 0) {
+    if (Status s = SeedReputation(**accounts, **reputation, Clock::Real()); !s.ok()) {
+      return fail(s.WithContext("seeding the reputation demo"));
+    }
+  }
+  events::EvidenceBus evidence;
+  evidence.Subscribe(reputation->get());
   // Every screened call, and every call record posted, goes past the
   // register's violation check and into behavioural detection.
-  auto violations = registry::ViolationRecorder::Start(**dnc, **store, Clock::Real());
+  auto violations =
+      registry::ViolationRecorder::Start(**dnc, **store, Clock::Real(), 65536, &evidence);
   if (!violations) return fail(violations.status());
   auto detect_config = DetectConfigFrom(*env);
   if (!detect_config) return fail(detect_config.status());
@@ -192,7 +212,7 @@ int Serve(const ServeFlags& flags) {
     for (uint64_t n : {8613800138001ULL, 8613700137000ULL})
       detect_config->allow_numbers.push_back(n);
   }
-  auto findings = detect::FindingStore::Open(**store, Clock::Real());
+  auto findings = detect::FindingStore::Open(**store, Clock::Real(), 65536, &evidence);
   if (!findings) return fail(findings.status());
   const NumberPlan detect_plan(env->region);
   detect::Engine detector(detect_plan, *detect_config, findings->get());
@@ -209,7 +229,7 @@ int Serve(const ServeFlags& flags) {
     }
   }
   auto screening = OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(),
-                              &call_events, &detector);
+                              &call_events, &detector, reputation->get());
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
@@ -234,6 +254,7 @@ int Serve(const ServeFlags& flags) {
                                           .plan = screening->plan.get(),
                                           .events = &call_events,
                                           .findings = findings->get(),
+                                          .reputation = reputation->get(),
                                           .detector = &detector,
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
@@ -274,6 +295,7 @@ int Serve(const ServeFlags& flags) {
   std::cout << "quell listening on " << url << " (data " << env->data_dir
             << (flags.demo ? ", demo" : "") << ")" << std::endl;
 
+  TimePoint last_rescore = Clock::Real().Now();
   while (true) {
     const int sig = net::WaitForSignal(std::chrono::seconds(5));
     if (sig == 0) {
@@ -285,6 +307,12 @@ int Serve(const ServeFlags& flags) {
       // leaving their grace period, snapshots.
       if (Status s = (*dnc)->Maintain(); !s.ok()) spdlog::warn("dnc: {}", s.message());
       if (Status s = (*ownership)->Purge(); !s.ok()) spdlog::warn("dnc codes: {}", s.message());
+      // Reputation decays without new evidence: rescore everything daily.
+      if (Clock::Real().Now() - last_rescore >= std::chrono::hours(24)) {
+        last_rescore = Clock::Real().Now();
+        auto n = (*reputation)->RescoreAll();
+        if (!n) spdlog::warn("reputation: rescoring: {}", n.status().message());
+      }
       continue;
     }
     if (sig == SIGHUP) {
@@ -311,6 +339,15 @@ int Serve(const ServeFlags& flags) {
       } else {
         spdlog::error("SIGHUP: [detect] rejected, the old thresholds stay: {}", s.message());
       }
+      auto reputation_next = reread ? ReputationOptionsFrom(*reread)
+                                    : Result<reputation::ReputationOptions>(reread.status());
+      if (reputation_next) {
+        (*reputation)->Reconfigure(*reputation_next);
+        spdlog::info("SIGHUP: reputation weights reloaded (scores move at the next rescoring)");
+      } else {
+        spdlog::error("SIGHUP: [reputation] rejected, the old one stays: {}",
+                      reputation_next.status().message());
+      }
       if (Status s = reload_screen(); s.ok()) {
         spdlog::info("SIGHUP: screening policy and do-not-originate list reloaded");
       } else {
@@ -329,6 +366,10 @@ int Serve(const ServeFlags& flags) {
   detector.FlushUpdates();
   if (Status s = (*findings)->Flush(); !s.ok())
     spdlog::warn("findings at shutdown: {}", s.message());
+  if (Status s = (*violations)->Flush(); !s.ok())
+    spdlog::warn("violations at shutdown: {}", s.message());
+  if (Status s = (*reputation)->Flush(); !s.ok())
+    spdlog::warn("reputation at shutdown: {}", s.message());
   if (Status s = (*dnc)->Maintain(/*force_snapshot=*/true); !s.ok()) {
     spdlog::warn("dnc: snapshot at shutdown: {}", s.message());
   }

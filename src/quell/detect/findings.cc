@@ -11,6 +11,7 @@
 
 #include "quell/core/metrics.h"
 #include "quell/core/phone_number.h"
+#include "quell/events/evidence.h"
 #include "quell/store/store.h"
 
 namespace quell::detect {
@@ -119,10 +120,12 @@ Result<StoredFinding> FromRow(const store::Row& row) {
 
 class FindingStoreImpl final : public FindingStore {
  public:
-  FindingStoreImpl(store::Store& store, Clock& clock, std::size_t capacity)
+  FindingStoreImpl(store::Store& store, Clock& clock, std::size_t capacity,
+                   events::EvidenceSink* evidence)
       : store_(store),
         clock_(clock),
         capacity_(capacity),
+        evidence_(evidence),
         written_(metrics::GetCounter("quell_detect_findings_written_total",
                                      "Finding rows written (new findings and updates)")),
         dropped_(metrics::GetCounter("quell_detect_findings_dropped_total",
@@ -251,12 +254,59 @@ class FindingStoreImpl final : public FindingStore {
               .status());
       written_.Inc();
     }
-    return tx->Commit();
+    QUELL_RETURN_IF_ERROR(tx->Commit());
+    if (evidence_ != nullptr) {
+      for (const Finding& f : batch) PublishEvidence(f);
+    }
+    return Status::Ok();
+  }
+
+  // A finding is evidence against the number that behaved so — for a bombing
+  // victim (role callee), against each caller the finding names.
+  void PublishEvidence(const Finding& f) {
+    events::Evidence e;
+    e.source = events::EvidenceSource::kFinding;
+    e.kind = KindOf(f.detector);
+    e.strength = f.severity;
+    e.time_us = f.last_seen_us;
+    e.detail = f.reason;
+    const std::string ref = std::to_string(f.number) + ":" + std::string(Name(f.detector)) + ":" +
+                            std::to_string(f.first_seen_us);
+    if (f.role == Role::kCallee) {
+      for (uint64_t caller : f.related) {
+        e.number = caller;
+        e.ref = ref + ":" + std::to_string(caller);
+        evidence_->Publish(e);
+      }
+      return;
+    }
+    e.number = f.number;
+    e.ref = ref;
+    evidence_->Publish(e);
+  }
+
+  static NuisanceKind KindOf(Detector d) {
+    switch (d) {
+      case Detector::kMarketing:
+        return NuisanceKind::kMarketing;
+      case Detector::kRobocall:
+        return NuisanceKind::kRobocall;
+      case Detector::kBombing:
+        return NuisanceKind::kCallBombing;
+      case Detector::kOneRing:
+        return NuisanceKind::kOneRing;
+      case Detector::kSimBox:
+        return NuisanceKind::kSimBox;
+      case Detector::kSpoofing:
+        return NuisanceKind::kSpoofing;
+    }
+    return NuisanceKind::kMarketing;
   }
 
   store::Store& store_;
   Clock& clock_;
   const std::size_t capacity_;
+  events::EvidenceSink* const evidence_;
   metrics::Counter written_;
   metrics::Counter dropped_;
   std::mutex mu_;
@@ -271,10 +321,11 @@ class FindingStoreImpl final : public FindingStore {
 }  // namespace
 
 Result<std::unique_ptr<FindingStore>> FindingStore::Open(store::Store& store, Clock& clock,
-                                                         std::size_t queue_capacity) {
+                                                         std::size_t queue_capacity,
+                                                         events::EvidenceSink* evidence) {
   QUELL_RETURN_IF_ERROR(store.Migrate(kSchemaModule, kMigrations));
   return std::unique_ptr<FindingStore>(
-      std::make_unique<FindingStoreImpl>(store, clock, queue_capacity));
+      std::make_unique<FindingStoreImpl>(store, clock, queue_capacity, evidence));
 }
 
 }  // namespace quell::detect

@@ -22,6 +22,9 @@
 namespace quell::store {
 class Store;
 }
+namespace quell::events {
+class EvidenceSink;
+}
 
 namespace quell::detect {
 
@@ -42,9 +45,12 @@ struct StoredFinding {
 
 class FindingStore : public FindingSink {
  public:
-  // Migrates the schema and starts the writer thread. `store` must outlive it.
+  // Migrates the schema and starts the writer thread. `store` must outlive it,
+  // and `evidence` (when set), which receives every written finding as evidence
+  // against its number — or, for a call-bombing victim, against each caller named.
   static Result<std::unique_ptr<FindingStore>> Open(store::Store& store, Clock& clock,
-                                                    std::size_t queue_capacity = 65536);
+                                                    std::size_t queue_capacity = 65536,
+                                                    events::EvidenceSink* evidence = nullptr);
   ~FindingStore() override = default;
 
   // Waits until everything handed over so far is written; the last write error.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "quell/core/metrics.h"
+#include "quell/events/evidence.h"
 #include "quell/registry/registry.h"
 #include "quell/store/store.h"
 
@@ -24,11 +25,13 @@ struct Pending {
 
 class RecorderImpl final : public ViolationRecorder {
  public:
-  RecorderImpl(Registry& registry, store::Store& store, Clock& clock, std::size_t capacity)
+  RecorderImpl(Registry& registry, store::Store& store, Clock& clock, std::size_t capacity,
+               events::EvidenceSink* evidence)
       : registry_(registry),
         store_(store),
         clock_(clock),
         capacity_(capacity),
+        evidence_(evidence),
         recorded_(metrics::GetCounter("quell_dnc_violations_total",
                                       "Marketing calls to protected numbers recorded")),
         dropped_(metrics::GetCounter("quell_dnc_violations_dropped_total",
@@ -126,6 +129,8 @@ class RecorderImpl final : public ViolationRecorder {
   Status Write(const std::vector<Pending>& batch) {
     QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
     const int64_t now = ToUnixMillis(clock_.Now());
+    std::vector<int64_t> ids;
+    ids.reserve(batch.size());
     for (const Pending& p : batch) {
       const events::CallEvent& e = p.event;
       const bool completed = e.kind == events::EventKind::kCompleted;
@@ -142,25 +147,43 @@ class RecorderImpl final : public ViolationRecorder {
                                     call_id,
                                     std::string(e.trunk.view()),
                                     now};
+      Result<store::QueryResult> row;
       if (call_id.empty()) {
-        QUELL_RETURN_IF_ERROR(tx->Exec(kInsert, params).status());
+        row = tx->Query(std::string(kInsert) + " RETURNING id", params);
       } else {
         // One call, one record: a CDR completes its attempt's record.
-        QUELL_RETURN_IF_ERROR(
-            tx->Exec(
-                  std::string(kInsert) +
-                      " ON CONFLICT (org_id, call_id) WHERE call_id <> '' DO UPDATE SET "
-                      "seen = CASE WHEN excluded.seen = 'completed' THEN 'completed' ELSE "
-                      "dnc_violations.seen END, answered = CASE WHEN excluded.answered = 1 THEN 1 "
-                      "ELSE dnc_violations.answered END, talk_ms = CASE WHEN excluded.talk_ms > "
-                      "dnc_violations.talk_ms THEN excluded.talk_ms ELSE dnc_violations.talk_ms "
-                      "END",
-                  params)
-                .status());
+        row = tx->Query(
+            std::string(kInsert) +
+                " ON CONFLICT (org_id, call_id) WHERE call_id <> '' DO UPDATE SET "
+                "seen = CASE WHEN excluded.seen = 'completed' THEN 'completed' ELSE "
+                "dnc_violations.seen END, answered = CASE WHEN excluded.answered = 1 THEN 1 "
+                "ELSE dnc_violations.answered END, talk_ms = CASE WHEN excluded.talk_ms > "
+                "dnc_violations.talk_ms THEN excluded.talk_ms ELSE "
+                "dnc_violations.talk_ms END RETURNING id",
+            params);
       }
+      QUELL_RETURN_IF_ERROR(row.status());
+      ids.push_back(row->empty() ? 0 : row->rows[0].Int(0));
       recorded_.Inc();
     }
-    return tx->Commit();
+    QUELL_RETURN_IF_ERROR(tx->Commit());
+    if (evidence_ != nullptr) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const events::CallEvent& e = batch[i].event;
+        events::Evidence ev;
+        ev.number = e.caller;
+        ev.source = events::EvidenceSource::kDncViolation;
+        ev.kind = NuisanceKind::kMarketing;
+        ev.category = batch[i].category;
+        ev.time_us = e.time_us;
+        ev.ref = std::to_string(ids[i]);
+        ev.detail = std::string(Name(batch[i].category)) +
+                    " marketing call to a number on the "
+                    "Do-Not-Call register";
+        evidence_->Publish(ev);
+      }
+    }
+    return Status::Ok();
   }
 
   static constexpr const char* kInsert =
@@ -172,6 +195,7 @@ class RecorderImpl final : public ViolationRecorder {
   store::Store& store_;
   Clock& clock_;
   const std::size_t capacity_;
+  events::EvidenceSink* const evidence_;
   metrics::Counter recorded_;
   metrics::Counter dropped_;
   std::mutex mu_;
@@ -185,14 +209,13 @@ class RecorderImpl final : public ViolationRecorder {
 
 }  // namespace
 
-Result<std::unique_ptr<ViolationRecorder>> ViolationRecorder::Start(Registry& registry,
-                                                                    store::Store& store,
-                                                                    Clock& clock,
-                                                                    std::size_t queue_capacity) {
+Result<std::unique_ptr<ViolationRecorder>> ViolationRecorder::Start(
+    Registry& registry, store::Store& store, Clock& clock, std::size_t queue_capacity,
+    events::EvidenceSink* evidence) {
   QUELL_ASSIGN_OR_RETURN(int version, store.SchemaVersion(kSchemaModule));
   if (version < 4) return FailedPrecondition("open the Registry first: it migrates the schema");
   return std::unique_ptr<ViolationRecorder>(
-      std::make_unique<RecorderImpl>(registry, store, clock, queue_capacity));
+      std::make_unique<RecorderImpl>(registry, store, clock, queue_capacity, evidence));
 }
 
 }  // namespace quell::registry

@@ -31,6 +31,7 @@
 #include "quell/core/status.h"
 #include "quell/core/vocabulary.h"
 #include "quell/events/call_event.h"
+#include "quell/events/evidence.h"
 
 namespace quell::store {
 class Store;
@@ -57,10 +58,13 @@ struct Violation {
 
 class ViolationRecorder : public events::CallEventSink {
  public:
-  // Starts the writer thread. `registry` and `store` must outlive the recorder.
+  // Starts the writer thread. `registry` and `store` must outlive the recorder,
+  // and `evidence` (when set), which receives every recorded violation as
+  // evidence of marketing against the calling number.
   static Result<std::unique_ptr<ViolationRecorder>> Start(Registry& registry, store::Store& store,
                                                           Clock& clock,
-                                                          std::size_t queue_capacity = 65536);
+                                                          std::size_t queue_capacity = 65536,
+                                                          events::EvidenceSink* evidence = nullptr);
   ~ViolationRecorder() override = default;
 
   // Waits until everything published so far is written (tests, shutdown).

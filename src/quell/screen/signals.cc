@@ -54,6 +54,8 @@ constexpr SignalInfo kSignals[] = {
     {S::kReputationScore, "reputation.score", T::kNumber, "reputation", "0 (clean) to 100"},
     {S::kReputationConfidence, "reputation.confidence", T::kNumber, "reputation",
      "0 to 1 (Wilson lower bound of the evidence)"},
+    {S::kReputationRange, "reputation.range", T::kBool, "reputation",
+     "the number's block of ten or hundred holds many spam-labelled numbers"},
     {S::kBehaviourFinding, "behaviour.finding", T::kText, "behaviour",
      "nuisance kind of the caller's strongest active finding"},
     {S::kBehaviourSeverity, "behaviour.severity", T::kNumber, "behaviour", "0 to 100"},

@@ -50,6 +50,7 @@ enum class SignalId : uint8_t {
   kReputationLabel,       // text: a nuisance kind (marketing, fraud, ...)
   kReputationScore,       // number: 0..100
   kReputationConfidence,  // number: 0..1
+  kReputationRange,       // bool: the number's block of ten or hundred is heavily reported
   // live behaviour (detection engine)
   kBehaviourFinding,        // text: nuisance kind of the caller's strongest active finding
   kBehaviourSeverity,       // number: 0..100

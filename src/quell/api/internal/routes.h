@@ -86,6 +86,7 @@ void RegisterDncRoutes(RouteTable& table);     // routes_dnc.cc: /api/v1/dnc
 void RegisterDncCitizenRoutes(RouteTable& table);  // routes_dnc_citizen.cc: codes, verify, me
 void RegisterEventsRoutes(RouteTable& table);      // routes_events.cc: /api/v1/events (CDRs in)
 void RegisterFindingsRoutes(RouteTable& table);    // routes_findings.cc: /api/v1/findings
+void RegisterReputationRoutes(RouteTable& table);  // routes_reputation.cc: numbers, marks
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);

@@ -3,7 +3,8 @@
 // per record and cache misses per lookup. Internal: shared by detect's windows
 // and reputation's table; not an API.
 //
-// Each record carries its own key in its first 8 bytes (0 = free). A slot is
+// Each record carries its own key in its first 8 bytes (0 = free; the
+// record need only be 4-byte aligned). A slot is
 // 32 bits: the record's index + 1 (27 bits) and 5 bits of the key's hash, so a
 // probe past another key rarely touches its record. Linear probing,
 // backward-shift deletion, growth by doubling at 3/4 load. Up to 2^27 - 1
@@ -70,6 +71,7 @@ class RecordTable {
   static constexpr uint32_t kIndexMask = (1u << kIndexBits) - 1;
   static constexpr std::size_t kMaxRecords = kIndexMask - 1;
 
+  const State* Find(uint64_t key) const { return const_cast<RecordTable*>(this)->Find(key); }
   State* Find(uint64_t key) {
     if (slots_n_ == 0) return nullptr;
     const uint64_t h = Mix(key);
@@ -102,7 +104,7 @@ class RecordTable {
     }
     State& st = At(idx);
     std::memset(&st, 0, sizeof(State));
-    Key(st) = key;
+    SetKey(st, key);
     Place(key, idx);
     ++size_;
     return &st;
@@ -126,12 +128,19 @@ class RecordTable {
       }
     }
     slots_[hole] = 0;
-    Key(At(idx)) = 0;
+    SetKey(At(idx), 0);
     free_.push_back(idx);
     --size_;
   }
 
   // Calls f(state) for every live record; f may not insert or erase.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (std::size_t i = 0; i < used_; ++i) {
+      const State& st = const_cast<RecordTable*>(this)->At(static_cast<uint32_t>(i));
+      if (Key(st) != 0) f(st);
+    }
+  }
   template <typename F>
   void ForEach(F&& f) {
     for (std::size_t i = 0; i < used_; ++i) {
@@ -141,6 +150,11 @@ class RecordTable {
   }
 
   std::size_t size() const { return size_; }
+  // Memory held: the slot array and the record chunks.
+  std::size_t bytes() const {
+    return slots_n_ * sizeof(uint32_t) + chunks_.size() * kChunk * sizeof(State) +
+           free_.capacity() * sizeof(uint32_t);
+  }
 
   // Loads the cache line of key's home slot (a batch's first stage)...
   void PrefetchSlot(uint64_t key) const {
@@ -162,7 +176,13 @@ class RecordTable {
   }
 
  private:
-  static uint64_t& Key(State& s) { return *reinterpret_cast<uint64_t*>(&s); }
+  // The key's 8 bytes may sit at a 4-byte boundary (records of 20 bytes).
+  static uint64_t Key(const State& s) {
+    uint64_t k;
+    std::memcpy(&k, &s, sizeof k);
+    return k;
+  }
+  static void SetKey(State& s, uint64_t k) { std::memcpy(&s, &k, sizeof k); }
   static uint32_t Tag(uint64_t h) { return static_cast<uint32_t>(h >> 59) << kIndexBits; }
   State& At(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
 

@@ -1,0 +1,267 @@
+// Number reputation (docs/reputation.md): what Quell knows about a number, for
+// phone apps, carriers, analysts and citizens; marks from apps; reassignments
+// from carriers.
+//
+//   GET  /api/v1/numbers/{number}                 reputation, from memory
+//   POST /api/v1/numbers/lookup                   {"numbers":[...]} up to 1000
+//   GET  /api/v1/numbers/{number}/evidence        what the reputation rests on
+//   GET  /api/v1/numbers/prefix/{hex}             by SHA-256 prefix (k-anonymity)
+//   POST /api/v1/numbers/{number}/reassignments   a carrier gave the number a new holder
+//   POST /api/v1/marks                            an app user's mark(s)
+#include "quell/api/internal/json.h"
+#include "quell/core/number_plan.h"
+#include "quell/core/phone_number.h"
+#include "quell/registry/list_reader.h"
+#include "quell/reputation/reputation.h"
+
+namespace quell::api {
+namespace {
+
+const std::vector<Role> kApps = {Role::kApp, Role::kAdmin};
+const std::vector<Role> kCarriers = {Role::kCarrier, Role::kAdmin};
+const std::vector<Role> kEvidenceReaders = {Role::kAnalyst, Role::kAdmin, Role::kCarrier};
+constexpr std::size_t kMaxBatch = 1000;
+
+Result<reputation::Reputation*> ReputationOf(const Context& ctx) {
+  if (ctx.services.reputation == nullptr) return Unavailable("number reputation is not running");
+  return ctx.services.reputation;
+}
+
+Result<uint64_t> NumberOf(const Context& ctx, std::string_view text) {
+  const uint64_t n = ctx.services.plan != nullptr ? ctx.services.plan->ToCompact(text) : 0;
+  if (n == 0) {
+    return InvalidArgument("number: '" + std::string(text.substr(0, 40)) +
+                           "' is not a phone number");
+  }
+  return n;
+}
+
+Json LabelJson(reputation::Label l) {
+  if (l == reputation::Label::kNone) return nullptr;
+  return std::string(reputation::Name(l));
+}
+
+Json StandingJson(uint64_t number, const reputation::Lookup& found) {
+  auto n = PhoneNumber::FromCompact(number);
+  Json out = {{"number", n ? n->E164() : "+" + std::to_string(number)},
+              {"national", n ? n->National() : ""}};
+  if (found.own) {
+    const reputation::Standing& s = *found.own;
+    const Term& term = reputation::TermOf(s.label);
+    out["label"] = LabelJson(s.label);
+    out["label_text"] = s.label == reputation::Label::kNone
+                            ? Json(nullptr)
+                            : Json{{"en", term.en}, {"zh", term.zh}};
+    out["category"] = s.category ? Json(std::string(Name(*s.category))) : Json(nullptr);
+    out["score"] = s.score;
+    out["confidence"] = s.confidence / 100.0;
+    out["counts"] = {{"reports", s.reports}, {"marks", s.marks}, {"machine", s.machine}};
+    out["updated"] = TimeJson(TimePoint(std::chrono::seconds(s.updated_s)));
+  } else {
+    out["label"] = nullptr;
+    out["label_text"] = nullptr;
+    out["category"] = nullptr;
+    out["score"] = 0;
+    out["confidence"] = 0;
+    out["counts"] = {{"reports", 0}, {"marks", 0}, {"machine", 0}};
+    out["updated"] = nullptr;
+  }
+  const reputation::RangeStanding& r = found.range;
+  Json range = {
+      {"flagged", r.flagged}, {"spam_in_10", r.spam_in_10}, {"spam_in_100", r.spam_in_100}};
+  if (r.flagged) {
+    range["prefix"] = "+" + std::to_string(r.prefix);
+    range["digits_open"] = r.prefix_digits;
+  }
+  out["range"] = std::move(range);
+  return out;
+}
+
+Status GetNumber(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(uint64_t n, NumberOf(ctx, ctx.params.Get("number")));
+  WriteJson(ctx, 200, StandingJson(n, rep->Find(n)));
+  return Status::Ok();
+}
+
+Status LookupBatch(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+  if (!body.is_object() || !body.contains("numbers") || !body["numbers"].is_array()) {
+    return InvalidArgument("send {\"numbers\": [\"+8613800138000\", ...]}");
+  }
+  const Json& numbers = body["numbers"];
+  if (numbers.size() > kMaxBatch) {
+    return InvalidArgument("at most " + std::to_string(kMaxBatch) + " numbers per lookup");
+  }
+  Json results = Json::array();
+  for (const Json& item : numbers) {
+    if (!item.is_string()) {
+      results.push_back({{"error", {{"code", "invalid_argument"}, {"message", "not a string"}}}});
+      continue;
+    }
+    auto n = NumberOf(ctx, item.get<std::string>());
+    if (!n) {
+      results.push_back(
+          {{"input", item},
+           {"error", {{"code", "invalid_argument"}, {"message", n.error().message()}}}});
+      continue;
+    }
+    results.push_back(StandingJson(*n, rep->Find(*n)));
+  }
+  WriteJson(ctx, 200, {{"results", std::move(results)}});
+  return Status::Ok();
+}
+
+Status GetEvidence(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(uint64_t n, NumberOf(ctx, ctx.params.Get("number")));
+  QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 100, 1, 1000));
+  QUELL_ASSIGN_OR_RETURN(auto items, rep->EvidenceOf(n, static_cast<int>(limit)));
+  Json list = Json::array();
+  for (const auto& it : items) {
+    list.push_back({{"source", it.source},
+                    {"label", LabelJson(it.label)},
+                    {"category", it.category ? Json(std::string(Name(*it.category))) : Json()},
+                    {"legit", it.legit},
+                    {"weight", it.weight},
+                    {"at", TimeJson(it.at)},
+                    {"ref", it.ref},
+                    {"detail", it.detail}});
+  }
+  Json out = StandingJson(n, rep->Find(n));
+  out["evidence"] = std::move(list);
+  WriteJson(ctx, 200, out);
+  return Status::Ok();
+}
+
+Status ByPrefix(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(auto matches, rep->ByHashPrefix(ctx.params.Get("prefix")));
+  Json list = Json::array();
+  for (const auto& m : matches) {
+    list.push_back(
+        {{"sha256", m.sha256_hex},
+         {"label", LabelJson(m.standing.label)},
+         {"category", m.standing.category ? Json(std::string(Name(*m.standing.category))) : Json()},
+         {"score", m.standing.score},
+         {"confidence", m.standing.confidence / 100.0}});
+  }
+  WriteJson(ctx, 200, {{"prefix", ctx.params.Get("prefix")}, {"numbers", std::move(list)}});
+  return Status::Ok();
+}
+
+Status Reassign(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(uint64_t n, NumberOf(ctx, ctx.params.Get("number")));
+  TimePoint at = ctx.services.clock.Now();
+  if (!ctx.req.body.empty()) {
+    QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+    QUELL_ASSIGN_OR_RETURN(std::string text, OptionalString(body, "at"));
+    if (!text.empty()) {
+      auto t = registry::ParseDateOrTime(text);
+      if (!t) return InvalidArgument("at: " + t.error().message());
+      if (*t > at) return InvalidArgument("at: a reassignment cannot be in the future");
+      at = *t;
+    }
+  }
+  QUELL_RETURN_IF_ERROR(rep->Reassign(n, at).status());
+  ctx.audit_target = "+" + std::to_string(n);
+  WriteJson(ctx, 200, StandingJson(n, rep->Find(n)));
+  return Status::Ok();
+}
+
+Result<Json> OneMark(Context& ctx, reputation::Reputation& rep, const Json& m) {
+  if (!m.is_object()) return InvalidArgument("a mark is an object");
+  QUELL_ASSIGN_OR_RETURN(std::string number, RequireString(m, "number"));
+  QUELL_ASSIGN_OR_RETURN(std::string label_text, RequireString(m, "label"));
+  QUELL_ASSIGN_OR_RETURN(std::string user, RequireString(m, "user"));
+  QUELL_ASSIGN_OR_RETURN(std::string category, OptionalString(m, "category"));
+  reputation::Mark mark;
+  QUELL_ASSIGN_OR_RETURN(mark.number, NumberOf(ctx, number));
+  if (label_text == "not_spam") {
+    mark.label = reputation::Label::kNone;
+  } else {
+    auto label = reputation::ParseLabel(label_text);
+    if (!label || *label == reputation::Label::kNone) {
+      return InvalidArgument("label: '" + label_text.substr(0, 40) +
+                             "' is not a label (docs/reputation.md lists them)");
+    }
+    mark.label = *label;
+  }
+  if (!category.empty()) {
+    mark.category = ParseCategory(category);
+    if (!mark.category)
+      return InvalidArgument("category: '" + category.substr(0, 40) + "' is unknown");
+    if (mark.label != reputation::Label::kMarketing) {
+      return InvalidArgument("category: only a marketing mark has a category");
+    }
+  }
+  mark.app_org_id = *ctx.principal->org_id;
+  mark.user = std::move(user);
+  mark.at = ctx.services.clock.Now();
+  QUELL_ASSIGN_OR_RETURN(reputation::MarkResult r, rep.AddMark(mark));
+  return Json{{"replaced", r.replaced},
+              {"weight", r.weight},
+              {"reputation", StandingJson(mark.number, rep.Find(mark.number))}};
+}
+
+Status PostMarks(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
+  if (!ctx.principal || !ctx.principal->org_id) {
+    return PermissionDenied("marks come from an app vendor's API key");
+  }
+  QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+  if (body.is_object() && body.contains("marks")) {
+    const Json& marks = body["marks"];
+    if (!marks.is_array() || marks.size() > kMaxBatch) {
+      return InvalidArgument("marks: an array of at most " + std::to_string(kMaxBatch));
+    }
+    Json results = Json::array();
+    int accepted = 0;
+    for (const Json& m : marks) {
+      auto r = OneMark(ctx, *rep, m);
+      if (r) {
+        ++accepted;
+        results.push_back(std::move(*r));
+      } else {
+        const bool internal = r.error().code() == StatusCode::kInternal;
+        results.push_back({{"error",
+                            {{"code", std::string(StatusCodeName(r.error().code()))},
+                             {"message", internal ? "internal error" : r.error().message()}}}});
+      }
+    }
+    WriteJson(ctx, 200, {{"accepted", accepted}, {"results", std::move(results)}});
+    return Status::Ok();
+  }
+  QUELL_ASSIGN_OR_RETURN(Json one, OneMark(ctx, *rep, body));
+  WriteJson(ctx, 200, one);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterReputationRoutes(RouteTable& table) {
+  table.Add({.method = "GET", .pattern = "/api/v1/numbers/prefix/{prefix}", .handler = ByPrefix});
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/numbers/lookup",
+             .machine = true,
+             .handler = LookupBatch});
+  table.Add({.method = "GET", .pattern = "/api/v1/numbers/{number}", .handler = GetNumber});
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/numbers/{number}/evidence",
+             .roles = kEvidenceReaders,
+             .handler = GetEvidence});
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/numbers/{number}/reassignments",
+             .roles = kCarriers,
+             .audit_action = "number.reassign",
+             .handler = Reassign});
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/marks",
+             .roles = kApps,
+             .machine = true,
+             .handler = PostMarks});
+}
+
+}  // namespace quell::api

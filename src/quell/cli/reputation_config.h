@@ -1,0 +1,15 @@
+// The [reputation] section of quell.toml: how evidence becomes a number's
+// reputation (docs/reputation.md).
+#pragma once
+
+#include "quell/cli/common.h"
+#include "quell/core/status.h"
+#include "quell/reputation/reputation.h"
+
+namespace quell::cli {
+
+// Reads [reputation], [reputation.weights] and [reputation.ranges]. Errors name
+// the line.
+Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& env);
+
+}  // namespace quell::cli

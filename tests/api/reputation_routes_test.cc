@@ -1,0 +1,201 @@
+// /api/v1/numbers and /api/v1/marks over the App without a network: an app's
+// users mark numbers, anyone authenticated looks them up (one, a batch, or by
+// hash prefix), analysts see the evidence, carriers report reassignments.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <openssl/sha.h>
+#include <nlohmann/json.hpp>
+
+#include "quell/access/access.h"
+#include "quell/api/app.h"
+#include "quell/core/number_plan.h"
+#include "quell/reputation/reputation.h"
+#include "quell/store/store.h"
+
+namespace quell::api {
+namespace {
+
+using nlohmann::json;
+
+class ReputationApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/quell-reputation-api-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    clock_.Set(FromUnixMillis(1793584800000));
+    store_ = *store::Store::Open({.path = dir_ + "/quell.db"});
+    accounts_ = *access::Accounts::Open(*store_, clock_, {});
+    ASSERT_TRUE(accounts_->CreateOrganisation("Acme Telecom", OrgKind::kCarrier).has_value());
+    carrier_key_ = accounts_->CreateApiKey(Role::kCarrier, "Acme Telecom", "t")->key;
+    ASSERT_TRUE(accounts_->CreateOrganisation("Regulator", OrgKind::kAgency).has_value());
+    analyst_key_ = accounts_->CreateApiKey(Role::kAnalyst, "Regulator", "t")->key;
+    ASSERT_TRUE(accounts_->CreateOrganisation("Caller ID", OrgKind::kAppVendor).has_value());
+    app_key_ = accounts_->CreateApiKey(Role::kApp, "Caller ID", "t")->key;
+    reputation_ = *reputation::Reputation::Open(*store_, clock_, {});
+    app_ = std::make_unique<App>(AppOptions{}, Services{.store = *store_,
+                                                        .accounts = *accounts_,
+                                                        .clock = clock_,
+                                                        .plan = &plan_,
+                                                        .reputation = reputation_.get()});
+  }
+  void TearDown() override {
+    app_.reset();
+    reputation_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  net::HttpResponse Call(const std::string& method, const std::string& target,
+                         const std::string& key, std::string body = "") {
+    net::HttpRequest req;
+    req.method = method;
+    req.target = target;
+    const auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = target.substr(q + 1);
+    req.body = std::move(body);
+    req.remote_ip = "192.0.2.7";
+    req.headers.emplace_back("authorization", "Bearer " + key);
+    if (method == "POST") req.headers.emplace_back("content-type", "application/json");
+    net::HttpResponse res;
+    app_->Handle(req, res);
+    return res;
+  }
+  json Body(const net::HttpResponse& res) { return json::parse(res.body); }
+
+  void MarkFraud(const std::string& number, int users) {
+    json marks = json::array();
+    for (int u = 0; u < users; ++u) {
+      marks.push_back({{"number", number}, {"label", "fraud"}, {"user", "u" + std::to_string(u)}});
+    }
+    auto res = Call("POST", "/api/v1/marks", app_key_, json{{"marks", marks}}.dump());
+    ASSERT_EQ(res.status, 200) << res.body;
+    ASSERT_EQ(Body(res)["accepted"], users) << res.body;
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  NumberPlan plan_{"CN"};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<access::Accounts> accounts_;
+  std::unique_ptr<reputation::Reputation> reputation_;
+  std::unique_ptr<App> app_;
+  std::string carrier_key_, analyst_key_, app_key_;
+};
+
+TEST_F(ReputationApiTest, MarksThenLookupInAnyForm) {
+  MarkFraud("+86 138 0013 8000", 5);
+  for (const char* form : {"+8613800138000", "13800138000", "138-0013-8000"}) {
+    auto res = Call("GET", std::string("/api/v1/numbers/") + form, carrier_key_);
+    ASSERT_EQ(res.status, 200) << res.body;
+    json b = Body(res);
+    EXPECT_EQ(b["number"], "+8613800138000");
+    EXPECT_EQ(b["national"], "138 0013 8000");
+    EXPECT_EQ(b["label"], "fraud");
+    EXPECT_EQ(b["label_text"]["zh"], "诈骗");
+    EXPECT_EQ(b["score"], 57);
+    EXPECT_EQ(b["counts"]["marks"], 5);
+  }
+  // A number nobody marked: an answer, not a 404.
+  json clean = Body(Call("GET", "/api/v1/numbers/13900139000", app_key_));
+  EXPECT_TRUE(clean["label"].is_null());
+  EXPECT_EQ(clean["score"], 0);
+  EXPECT_EQ(Call("GET", "/api/v1/numbers/hello", app_key_).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/numbers/13800138000", "").status, 401);
+}
+
+TEST_F(ReputationApiTest, OneMarkAndItsErrors) {
+  auto res =
+      Call("POST", "/api/v1/marks", app_key_,
+           R"({"number":"15800008888","label":"marketing","category":"real_estate","user":"a"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res)["replaced"], false);
+  res = Call("POST", "/api/v1/marks", app_key_,
+             R"({"number":"15800008888","label":"not_spam","user":"a"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res)["replaced"], true);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/marks", app_key_, R"({"number":"hello","label":"fraud","user":"a"})")
+          .status,
+      400);
+  EXPECT_EQ(Call("POST", "/api/v1/marks", app_key_,
+                 R"({"number":"15800008888","label":"spam","user":"a"})")
+                .status,
+            400);
+  EXPECT_EQ(Call("POST", "/api/v1/marks", app_key_,
+                 R"({"number":"15800008888","label":"fraud","category":"insurance","user":"a"})")
+                .status,
+            400);  // a category belongs to marketing
+  // Only apps mark.
+  EXPECT_EQ(Call("POST", "/api/v1/marks", carrier_key_,
+                 R"({"number":"15800008888","label":"fraud","user":"a"})")
+                .status,
+            403);
+}
+
+TEST_F(ReputationApiTest, BatchLookupAndHashPrefix) {
+  MarkFraud("13800138000", 6);
+  auto res = Call("POST", "/api/v1/numbers/lookup", app_key_,
+                  R"({"numbers":["13800138000","13900139000","nope"]})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  json r = Body(res)["results"];
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0]["label"], "fraud");
+  EXPECT_TRUE(r[1]["label"].is_null());
+  EXPECT_EQ(r[2]["error"]["code"], "invalid_argument");
+
+  unsigned char d[32];
+  const std::string e164 = "+8613800138000";
+  SHA256(reinterpret_cast<const unsigned char*>(e164.data()), e164.size(), d);
+  char hex[65];
+  for (int i = 0; i < 32; ++i) std::snprintf(hex + 2 * i, 3, "%02x", d[i]);
+  for (int digits : {4, 5}) {
+    res = Call("GET", "/api/v1/numbers/prefix/" + std::string(hex, digits), app_key_);
+    ASSERT_EQ(res.status, 200) << res.body;
+    json list = Body(res)["numbers"];
+    ASSERT_EQ(list.size(), 1u) << res.body;
+    EXPECT_EQ(list[0]["sha256"], std::string(hex, 64));
+    EXPECT_EQ(list[0]["label"], "fraud");
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/numbers/prefix/abc", app_key_).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/numbers/prefix/abcdzz", app_key_).status, 400);
+}
+
+TEST_F(ReputationApiTest, EvidenceForAnalystsAndReassignmentByCarriers) {
+  MarkFraud("13800138000", 6);
+  reputation_->Publish({.number = 8613800138000,
+                        .source = events::EvidenceSource::kFinding,
+                        .kind = NuisanceKind::kRobocall,
+                        .strength = 3,
+                        .time_us = ToUnixMillis(clock_.Now()) * 1000,
+                        .ref = "f1",
+                        .detail = "20 answered calls averaging 21 s"});
+  ASSERT_TRUE(reputation_->Flush().ok());
+  auto res = Call("GET", "/api/v1/numbers/13800138000/evidence", analyst_key_);
+  ASSERT_EQ(res.status, 200) << res.body;
+  json b = Body(res);
+  EXPECT_EQ(b["counts"]["machine"], 1);
+  ASSERT_EQ(b["evidence"].size(), 7u);
+  bool finding = false;
+  for (const json& e : b["evidence"])
+    finding |= e["source"] == "finding" && e["label"] == "robocall";
+  EXPECT_TRUE(finding) << res.body;
+  EXPECT_EQ(Call("GET", "/api/v1/numbers/13800138000/evidence", app_key_).status, 403);
+
+  clock_.Advance(std::chrono::hours(1));
+  res = Call("POST", "/api/v1/numbers/13800138000/reassignments", carrier_key_, "");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_TRUE(Body(res)["label"].is_null());
+  EXPECT_EQ(Body(res)["counts"]["marks"], 0);
+  EXPECT_EQ(Call("POST", "/api/v1/numbers/13800138000/reassignments", carrier_key_,
+                 R"({"at":"2099-01-01"})")
+                .status,
+            400);
+  EXPECT_EQ(Call("POST", "/api/v1/numbers/13800138000/reassignments", app_key_, "").status, 403);
+}
+
+}  // namespace
+}  // namespace quell::api
