@@ -31,13 +31,14 @@ import * as dncCitizen from './views/dnc/citizen.js';
 import * as dncBusiness from './views/dnc/business.js';
 import * as dncRegistry from './views/dnc/registry.js';
 import * as findings from './views/findings.js';
+import * as check from './views/check.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
   '/': { render: landing.render, title: landing.title },
   '/dnc': { render: dncCitizen.render, title: dncCitizen.title },
   '/report': { render: () => info.render('report'), title: info.docTitle('report') },
-  '/check': { render: () => info.render('check'), title: info.docTitle('check') },
+  '/check': { render: check.render, title: check.title },
   '/login': { render: login.render, title: login.title, guestOnly: true },
   '/dashboard': { render: dashboard.render, title: dashboard.title, roles: ROLES },
   '/admin/users': { render: adminUsers.render, title: adminUsers.title, roles: ['admin'] },
