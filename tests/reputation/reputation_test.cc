@@ -196,6 +196,25 @@ TEST_F(ReputationTest, EvidenceFromOtherDomainsCountsOncePerRef) {
   EXPECT_NEAR(items[0].weight, 1.0, 1e-6);
 }
 
+TEST_F(ReputationTest, ComplaintReportsCountAsReportsWeightedByReliability) {
+  const uint64_t n = N("13800138000");
+  for (int i = 0; i < 4; ++i) {
+    rep_->Publish({.number = n,
+                   .source = events::EvidenceSource::kReport,
+                   .kind = NuisanceKind::kFraud,
+                   .strength = i == 3 ? 0.5 : 1.0,  // a reporter of middling reliability
+                   .time_us = ToUnixMillis(clock_.Now()) * 1000,
+                   .ref = std::to_string(i)});
+  }
+  ASSERT_TRUE(rep_->Flush().ok());
+  auto own = rep_->Find(n).own;
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(own->reports, 4);
+  EXPECT_EQ(own->machine, 0);
+  EXPECT_EQ(own->score, 48);  // 3.5 votes: WilsonLower(3.5, 3.5)
+  EXPECT_EQ(own->label, Label::kNone);
+}
+
 TEST_F(ReputationTest, AReassignedNumberStartsClean) {
   const uint64_t n = N("13800138000");
   for (int u = 0; u < 6; ++u)

@@ -141,6 +141,7 @@ struct App::Impl {
     RegisterEventsRoutes(table);
     RegisterFindingsRoutes(table);
     RegisterReputationRoutes(table);
+    RegisterReportsRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);

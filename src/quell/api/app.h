@@ -60,7 +60,8 @@ class FindingStore;
 }  // namespace quell::detect
 namespace quell::reputation {
 class Reputation;
-}
+class ComplaintCentre;
+}  // namespace quell::reputation
 
 namespace quell::api {
 
@@ -103,6 +104,7 @@ struct Services {
   events::CallEventSink* events = nullptr;            // POST /api/v1/events
   detect::FindingStore* findings = nullptr;           // /api/v1/findings
   reputation::Reputation* reputation = nullptr;       // /api/v1/numbers, /api/v1/marks
+  reputation::ComplaintCentre* complaints = nullptr;  // /api/v1/reports, /api/v1/cases
   detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.

@@ -36,9 +36,10 @@ Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& e
 
   QUELL_ASSIGN_OR_RETURN(Config w, s.GetTable("weights"));
   QUELL_RETURN_IF_ERROR(
-      w.CheckKnownKeys({"mark", "finding", "dnc_violation", "shaken_failure", "sanction"}));
+      w.CheckKnownKeys({"mark", "report", "finding", "dnc_violation", "shaken_failure", "sanction"}));
   reputation::Weights& ws = o.weights;
   QUELL_ASSIGN_OR_RETURN(ws.mark, NonNegative(w, "mark", ws.mark, 1000));
+  QUELL_ASSIGN_OR_RETURN(ws.report, NonNegative(w, "report", ws.report, 1000));
   QUELL_ASSIGN_OR_RETURN(ws.finding, NonNegative(w, "finding", ws.finding, 1000));
   QUELL_ASSIGN_OR_RETURN(ws.dnc_violation, NonNegative(w, "dnc_violation", ws.dnc_violation, 1000));
   QUELL_ASSIGN_OR_RETURN(ws.shaken_failure,

@@ -5,7 +5,7 @@
 namespace quell::events {
 namespace {
 constexpr std::array<std::string_view, kEvidenceSourceCount> kNames = {
-    "finding", "dnc_violation", "shaken_failure", "sanction"};
+    "finding", "dnc_violation", "shaken_failure", "sanction", "report"};
 }
 
 std::string_view Name(EvidenceSource s) { return kNames[static_cast<int>(s)]; }

@@ -1,7 +1,8 @@
 // Evidence: what one domain learned about a number, published for the others
 // (DESIGN.md "Modules": data crosses between domains through `events`). The
 // detection engine publishes its findings, the Do-Not-Call register its
-// violations; reputation consumes them all without linking either.
+// violations, the complaint centre its reports; reputation consumes them all
+// without linking any.
 //
 // EvidenceSink is where producers put evidence; EvidenceBus hands every record
 // to each subscriber (in process; a stream in scale-out). Publish must not
@@ -24,8 +25,9 @@ enum class EvidenceSource : uint8_t {
   kDncViolation,   // a marketing call to a protected number (registry)
   kShakenFailure,  // calls from the number failed caller authentication (screen)
   kSanction,       // the number's holder is under joint punishment (enforce)
+  kReport,         // a complaint about the number (reputation's complaint centre)
 };
-inline constexpr int kEvidenceSourceCount = 4;
+inline constexpr int kEvidenceSourceCount = 5;
 
 std::string_view Name(EvidenceSource s);  // "finding", "dnc_violation", ...
 std::optional<EvidenceSource> ParseEvidenceSource(std::string_view name);

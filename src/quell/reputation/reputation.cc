@@ -122,6 +122,8 @@ double SourceWeight(const Weights& w, events::EvidenceSource s) {
       return w.shaken_failure;
     case events::EvidenceSource::kSanction:
       return w.sanction;
+    case events::EvidenceSource::kReport:
+      return w.report;
   }
   return 0;
 }
@@ -130,6 +132,7 @@ double SourceWeight(const Weights& w, events::EvidenceSource s) {
 struct Loaded {
   std::vector<ScoredItem> items;
   int marks = 0;
+  int reports = 0;
   int machine = 0;
   int64_t latest_s = 0;
 };
@@ -562,7 +565,7 @@ class ReputationImpl final : public Reputation {
       if (!item) continue;
       Loaded& l = out[number];
       l.items.push_back(*item);
-      ++l.machine;
+      ++(row.Text(1) == events::Name(events::EvidenceSource::kReport) ? l.reports : l.machine);
       l.latest_s = std::max(l.latest_s, row.Int(5) / 1000);
     }
     return out;
@@ -578,6 +581,7 @@ class ReputationImpl final : public Reputation {
     s.score = sc.score;
     s.confidence = sc.confidence;
     s.marks = l.marks;
+    s.reports = l.reports;
     s.machine = l.machine;
     s.updated_s = l.latest_s;
     return s;

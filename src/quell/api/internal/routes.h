@@ -87,6 +87,7 @@ void RegisterDncCitizenRoutes(RouteTable& table);  // routes_dnc_citizen.cc: cod
 void RegisterEventsRoutes(RouteTable& table);      // routes_events.cc: /api/v1/events (CDRs in)
 void RegisterFindingsRoutes(RouteTable& table);    // routes_findings.cc: /api/v1/findings
 void RegisterReputationRoutes(RouteTable& table);  // routes_reputation.cc: numbers, marks
+void RegisterReportsRoutes(RouteTable& table);     // routes_reports.cc: reports, cases
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);

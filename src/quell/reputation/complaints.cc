@@ -1,0 +1,1 @@
+#include "quell/reputation/complaints.h"
