@@ -13,6 +13,7 @@
 #include "quell/access/access.h"
 #include "quell/api/app.h"
 #include "quell/core/number_plan.h"
+#include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 #include "quell/store/store.h"
 
@@ -36,14 +37,18 @@ class ReputationApiTest : public ::testing::Test {
     ASSERT_TRUE(accounts_->CreateOrganisation("Caller ID", OrgKind::kAppVendor).has_value());
     app_key_ = accounts_->CreateApiKey(Role::kApp, "Caller ID", "t")->key;
     reputation_ = *reputation::Reputation::Open(*store_, clock_, {});
+    blocklists_ = *reputation::BlocklistStore::Open(*store_, clock_, reputation_->table(),
+                                                    {.key_path = dir_ + "/blocklist.key"});
     app_ = std::make_unique<App>(AppOptions{}, Services{.store = *store_,
                                                         .accounts = *accounts_,
                                                         .clock = clock_,
                                                         .plan = &plan_,
-                                                        .reputation = reputation_.get()});
+                                                        .reputation = reputation_.get(),
+                                                        .blocklists = blocklists_.get()});
   }
   void TearDown() override {
     app_.reset();
+    blocklists_.reset();
     reputation_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -82,6 +87,7 @@ class ReputationApiTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<access::Accounts> accounts_;
   std::unique_ptr<reputation::Reputation> reputation_;
+  std::unique_ptr<reputation::BlocklistStore> blocklists_;
   std::unique_ptr<App> app_;
   std::string carrier_key_, analyst_key_, app_key_;
 };
@@ -195,6 +201,49 @@ TEST_F(ReputationApiTest, EvidenceForAnalystsAndReassignmentByCarriers) {
                 .status,
             400);
   EXPECT_EQ(Call("POST", "/api/v1/numbers/13800138000/reassignments", app_key_, "").status, 403);
+}
+
+TEST_F(ReputationApiTest, BlocklistFullDeltaAndKey) {
+  EXPECT_EQ(Call("GET", "/api/v1/blocklist", app_key_).status, 404);  // none built yet
+  MarkFraud("13800138000", 6);
+  ASSERT_EQ(*blocklists_->Build(), 1u);
+  auto key = Body(Call("GET", "/api/v1/blocklist/key", app_key_));
+  EXPECT_EQ(key["algorithm"], "Ed25519");
+  EXPECT_EQ(key["public_key"], blocklists_->key().public_key_base64());
+  EXPECT_EQ(key["version"], 1);
+  EXPECT_EQ(key["entries"], 1);
+
+  auto res = Call("GET", "/api/v1/blocklist", app_key_);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.GetHeader("Content-Type"), "application/vnd.quell.blocklist");
+  EXPECT_EQ(res.GetHeader("X-Quell-Blocklist-Version"), "1");
+  auto full = reputation::Decode(res.body, blocklists_->key().public_key());
+  ASSERT_TRUE(full.has_value()) << full.error().message();
+  ASSERT_EQ(full->entries.size(), 1u);
+  EXPECT_EQ(full->entries[0].number, 8613800138000u);
+  EXPECT_EQ(full->entries[0].label, static_cast<uint8_t>(reputation::Label::kFraud));
+
+  // Up to date: 304 with no body.
+  res = Call("GET", "/api/v1/blocklist?since=1", app_key_);
+  EXPECT_EQ(res.status, 304);
+  EXPECT_TRUE(res.body.empty());
+
+  MarkFraud("13900139000", 6);
+  ASSERT_EQ(*blocklists_->Build(), 2u);
+  res = Call("GET", "/api/v1/blocklist?since=1", app_key_);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.GetHeader("X-Quell-Blocklist-Base"), "1");
+  auto delta = reputation::Decode(res.body, blocklists_->key().public_key());
+  ASSERT_TRUE(delta.has_value());
+  std::vector<reputation::BlocklistEntry> list = full->entries;
+  ASSERT_TRUE(reputation::ApplyDelta(list, 1, *delta).ok());
+  EXPECT_EQ(list.size(), 2u);
+  // A version the server never had: the full list instead.
+  res = Call("GET", "/api/v1/blocklist?since=99", app_key_);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.GetHeader("X-Quell-Blocklist-Base"), "0");
+  EXPECT_EQ(Call("GET", "/api/v1/blocklist?since=-1", app_key_).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/blocklist", "").status, 401);
 }
 
 }  // namespace

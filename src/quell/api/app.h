@@ -61,6 +61,7 @@ class FindingStore;
 namespace quell::reputation {
 class Reputation;
 class ComplaintCentre;
+class BlocklistStore;
 }  // namespace quell::reputation
 
 namespace quell::api {
@@ -105,6 +106,7 @@ struct Services {
   detect::FindingStore* findings = nullptr;           // /api/v1/findings
   reputation::Reputation* reputation = nullptr;       // /api/v1/numbers, /api/v1/marks
   reputation::ComplaintCentre* complaints = nullptr;  // /api/v1/reports, /api/v1/cases
+  reputation::BlocklistStore* blocklists = nullptr;   // /api/v1/blocklist
   detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.

@@ -8,10 +8,13 @@
 //   GET  /api/v1/numbers/prefix/{hex}             by SHA-256 prefix (k-anonymity)
 //   POST /api/v1/numbers/{number}/reassignments   a carrier gave the number a new holder
 //   POST /api/v1/marks                            an app user's mark(s)
+//   GET  /api/v1/blocklist[?since=V]              the signed list for offline apps
+//   GET  /api/v1/blocklist/key                    its public key and current version
 #include "quell/api/internal/json.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
 #include "quell/registry/list_reader.h"
+#include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 
 namespace quell::api {
@@ -239,9 +242,69 @@ Status PostMarks(Context& ctx) {
   return Status::Ok();
 }
 
+Result<reputation::BlocklistStore*> BlocklistsOf(const Context& ctx) {
+  if (ctx.services.blocklists == nullptr) return Unavailable("blocklists are not being built");
+  return ctx.services.blocklists;
+}
+
+std::string Hex(const std::array<uint8_t, 32>& bytes, std::size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
+// The full list, or with ?since=V the delta from V — the full list again when
+// no delta from V is kept (the headers say which).
+Status GetBlocklist(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::BlocklistStore * lists, BlocklistsOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(int64_t since, IntQuery(ctx, "since", 0, 0, INT64_MAX));
+  Result<reputation::BlocklistFile> file = Status::Ok();
+  if (since > 0) file = lists->Delta(static_cast<uint64_t>(since));
+  if (since == 0 || (!file && file.error().code() == StatusCode::kFailedPrecondition)) {
+    file = lists->Full();
+  }
+  QUELL_RETURN_IF_ERROR(file.status());
+  const std::string etag =
+      "\"" + std::to_string(file->version) + "-" + std::to_string(file->base_version) + "\"";
+  ctx.res.SetHeader("ETag", etag);
+  ctx.res.SetHeader("X-Quell-Blocklist-Version", std::to_string(file->version));
+  ctx.res.SetHeader("X-Quell-Blocklist-Base", std::to_string(file->base_version));
+  ctx.res.SetHeader("Cache-Control", "private, max-age=60");
+  if (!file->bytes || ctx.req.Header("if-none-match") == etag) {
+    ctx.res.status = 304;
+    return Status::Ok();
+  }
+  ctx.res.status = 200;
+  ctx.res.SetHeader("Content-Type", "application/vnd.quell.blocklist");
+  ctx.res.body = *file->bytes;
+  return Status::Ok();
+}
+
+Status GetBlocklistKey(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::BlocklistStore * lists, BlocklistsOf(ctx));
+  const reputation::BlocklistStats s = lists->stats();
+  Json out = {{"algorithm", "Ed25519"},
+              {"public_key", lists->key().public_key_base64()},
+              {"key_id", Hex(lists->key().public_key(), 8)},
+              {"version", s.version},
+              {"entries", s.entries},
+              {"full_bytes", s.full_bytes},
+              {"oldest_delta_base", s.oldest_delta_base}};
+  out["built_at"] =
+      s.built_at_s > 0 ? TimeJson(TimePoint(std::chrono::seconds(s.built_at_s))) : Json(nullptr);
+  WriteJson(ctx, 200, out);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterReputationRoutes(RouteTable& table) {
+  table.Add({.method = "GET", .pattern = "/api/v1/blocklist", .handler = GetBlocklist});
+  table.Add({.method = "GET", .pattern = "/api/v1/blocklist/key", .handler = GetBlocklistKey});
   table.Add({.method = "GET", .pattern = "/api/v1/numbers/prefix/{prefix}", .handler = ByPrefix});
   table.Add({.method = "POST",
              .pattern = "/api/v1/numbers/lookup",

@@ -22,7 +22,7 @@ Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& e
   QUELL_ASSIGN_OR_RETURN(Config s, env.config.GetTable("reputation"));
   QUELL_RETURN_IF_ERROR(
       s.CheckKnownKeys({"half_life_days", "legit_weight", "label_score", "marks_per_user_per_day",
-                        "min_user_weight", "weights", "ranges"}));
+                        "min_user_weight", "weights", "ranges", "blocklist"}));
   reputation::ReputationOptions o;
   QUELL_ASSIGN_OR_RETURN(o.half_life_days,
                          NonNegative(s, "half_life_days", o.half_life_days, 3650));
@@ -35,8 +35,8 @@ Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& e
                          NonNegative(s, "min_user_weight", o.min_user_weight, 1));
 
   QUELL_ASSIGN_OR_RETURN(Config w, s.GetTable("weights"));
-  QUELL_RETURN_IF_ERROR(
-      w.CheckKnownKeys({"mark", "report", "finding", "dnc_violation", "shaken_failure", "sanction"}));
+  QUELL_RETURN_IF_ERROR(w.CheckKnownKeys(
+      {"mark", "report", "finding", "dnc_violation", "shaken_failure", "sanction"}));
   reputation::Weights& ws = o.weights;
   QUELL_ASSIGN_OR_RETURN(ws.mark, NonNegative(w, "mark", ws.mark, 1000));
   QUELL_ASSIGN_OR_RETURN(ws.report, NonNegative(w, "report", ws.report, 1000));
@@ -52,6 +52,18 @@ Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& e
   QUELL_ASSIGN_OR_RETURN(o.ranges.min_in_100, Int(r, "min_in_100", o.ranges.min_in_100, 2, 100));
   QUELL_ASSIGN_OR_RETURN(o.ranges.min_blocks_in_100,
                          Int(r, "min_blocks_in_100", o.ranges.min_blocks_in_100, 1, 10));
+  return o;
+}
+
+Result<reputation::BlocklistOptions> BlocklistOptionsFrom(const Environment& env) {
+  QUELL_ASSIGN_OR_RETURN(Config r, env.config.GetTable("reputation"));
+  QUELL_ASSIGN_OR_RETURN(Config s, r.GetTable("blocklist"));
+  QUELL_RETURN_IF_ERROR(s.CheckKnownKeys({"key_file", "retention_days", "build_interval_s"}));
+  reputation::BlocklistOptions o;
+  QUELL_ASSIGN_OR_RETURN(o.key_path, s.GetString("key_file", env.data_dir + "/blocklist.key"));
+  QUELL_ASSIGN_OR_RETURN(o.retention_days, Int(s, "retention_days", o.retention_days, 1, 3650));
+  QUELL_ASSIGN_OR_RETURN(o.build_interval_s,
+                         Int(s, "build_interval_s", o.build_interval_s, 5, 86400));
   return o;
 }
 

@@ -4,6 +4,7 @@
 
 #include "quell/cli/common.h"
 #include "quell/core/status.h"
+#include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 
 namespace quell::cli {
@@ -11,5 +12,9 @@ namespace quell::cli {
 // Reads [reputation], [reputation.weights] and [reputation.ranges]. Errors name
 // the line.
 Result<reputation::ReputationOptions> ReputationOptionsFrom(const Environment& env);
+
+// Reads [reputation.blocklist]: key_file (default <data>/blocklist.key),
+// retention_days, build_interval_s.
+Result<reputation::BlocklistOptions> BlocklistOptionsFrom(const Environment& env);
 
 }  // namespace quell::cli

@@ -33,6 +33,7 @@
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/violations.h"
+#include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
@@ -197,6 +198,14 @@ int Serve(const ServeFlags& flags) {
       return fail(s.WithContext("seeding the reputation demo"));
     }
   }
+  auto blocklist_options = BlocklistOptionsFrom(*env);
+  if (!blocklist_options) return fail(blocklist_options.status());
+  auto blocklists = reputation::BlocklistStore::Open(**store, Clock::Real(), (*reputation)->table(),
+                                                     *blocklist_options);
+  if (!blocklists) return fail(blocklists.status().WithContext("opening the blocklists"));
+  if (auto v = (*blocklists)->Build(); !v) {
+    return fail(v.status().WithContext("building the blocklist"));
+  }
   events::EvidenceBus evidence;
   evidence.Subscribe(reputation->get());
   // Every screened call, and every call record posted, goes past the
@@ -255,6 +264,7 @@ int Serve(const ServeFlags& flags) {
                                           .events = &call_events,
                                           .findings = findings->get(),
                                           .reputation = reputation->get(),
+                                          .blocklists = blocklists->get(),
                                           .detector = &detector,
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
@@ -296,6 +306,7 @@ int Serve(const ServeFlags& flags) {
             << (flags.demo ? ", demo" : "") << ")" << std::endl;
 
   TimePoint last_rescore = Clock::Real().Now();
+  TimePoint last_blocklist{};  // the first pass builds: evidence from the demo seed arrived since
   while (true) {
     const int sig = net::WaitForSignal(std::chrono::seconds(5));
     if (sig == 0) {
@@ -307,6 +318,13 @@ int Serve(const ServeFlags& flags) {
       // leaving their grace period, snapshots.
       if (Status s = (*dnc)->Maintain(); !s.ok()) spdlog::warn("dnc: {}", s.message());
       if (Status s = (*ownership)->Purge(); !s.ok()) spdlog::warn("dnc codes: {}", s.message());
+      // Offline apps' blocklist: a new version when labels changed.
+      if (Clock::Real().Now() - last_blocklist >=
+          std::chrono::seconds(blocklist_options->build_interval_s)) {
+        last_blocklist = Clock::Real().Now();
+        auto v = (*blocklists)->Build();
+        if (!v) spdlog::warn("blocklist: {}", v.status().message());
+      }
       // Reputation decays without new evidence: rescore everything daily.
       if (Clock::Real().Now() - last_rescore >= std::chrono::hours(24)) {
         last_rescore = Clock::Real().Now();

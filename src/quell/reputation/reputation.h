@@ -48,7 +48,7 @@ namespace quell::reputation {
 
 struct Weights {
   double mark = 1.0;
-  double report = 1.0;  // × the reporter's reliability
+  double report = 1.0;   // × the reporter's reliability
   double finding = 1.0;  // × the finding's severity (1..3)
   double dnc_violation = 1.0;
   double shaken_failure = 0.25;
