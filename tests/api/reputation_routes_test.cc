@@ -10,9 +10,15 @@
 #include <openssl/sha.h>
 #include <nlohmann/json.hpp>
 
+#include <regex>
 #include "quell/access/access.h"
 #include "quell/api/app.h"
 #include "quell/core/number_plan.h"
+
+#include "quell/notify/notify.h"
+#include "quell/registry/ownership.h"
+#include "quell/registry/registry.h"
+#include "quell/reputation/appeals.h"
 #include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 #include "quell/store/store.h"
@@ -36,18 +42,30 @@ class ReputationApiTest : public ::testing::Test {
     analyst_key_ = accounts_->CreateApiKey(Role::kAnalyst, "Regulator", "t")->key;
     ASSERT_TRUE(accounts_->CreateOrganisation("Caller ID", OrgKind::kAppVendor).has_value());
     app_key_ = accounts_->CreateApiKey(Role::kApp, "Caller ID", "t")->key;
+    ASSERT_TRUE(accounts_->CreateOrganisation("Sunny Bank", OrgKind::kBusiness).has_value());
+    business_key_ = accounts_->CreateApiKey(Role::kBusiness, "Sunny Bank", "t")->key;
+    ASSERT_TRUE(accounts_->CreateOrganisation("Other Biz", OrgKind::kBusiness).has_value());
+    other_key_ = accounts_->CreateApiKey(Role::kBusiness, "Other Biz", "t")->key;
+    notifier_ = *notify::Notifier::Open(*store_, clock_, notify::Options{});
+    registry_ = *registry::Registry::Open(*store_, clock_, {});
+    ownership_ = *registry::Ownership::Open(*store_, clock_, *notifier_);
     reputation_ = *reputation::Reputation::Open(*store_, clock_, {});
     blocklists_ = *reputation::BlocklistStore::Open(*store_, clock_, reputation_->table(),
                                                     {.key_path = dir_ + "/blocklist.key"});
+    appeals_ = *reputation::Appeals::Open(*store_, clock_, *reputation_);
     app_ = std::make_unique<App>(AppOptions{}, Services{.store = *store_,
                                                         .accounts = *accounts_,
+                                                        .notifier = notifier_.get(),
                                                         .clock = clock_,
+                                                        .ownership = ownership_.get(),
                                                         .plan = &plan_,
                                                         .reputation = reputation_.get(),
-                                                        .blocklists = blocklists_.get()});
+                                                        .blocklists = blocklists_.get(),
+                                                        .appeals = appeals_.get()});
   }
   void TearDown() override {
     app_.reset();
+    appeals_.reset();
     blocklists_.reset();
     reputation_.reset();
     std::filesystem::remove_all(dir_);
@@ -88,8 +106,46 @@ class ReputationApiTest : public ::testing::Test {
   std::unique_ptr<access::Accounts> accounts_;
   std::unique_ptr<reputation::Reputation> reputation_;
   std::unique_ptr<reputation::BlocklistStore> blocklists_;
+  std::unique_ptr<reputation::Appeals> appeals_;
+  std::unique_ptr<notify::Notifier> notifier_;
+  std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<registry::Ownership> ownership_;
   std::unique_ptr<App> app_;
-  std::string carrier_key_, analyst_key_, app_key_;
+  std::string carrier_key_, analyst_key_, app_key_, business_key_, other_key_;
+
+  // A token proving `e164` through the one-time code the outbox holds.
+  std::string ProveNumber(const std::string& e164) {
+    auto n = PhoneNumber::Parse(e164, "CN");
+    EXPECT_TRUE(ownership_->SendCode(*n, "192.0.2.7").ok());
+    std::string code;
+    auto notices = notifier_->List(std::nullopt, 100);
+    for (const auto& notice : *notices) {
+      std::smatch m;
+      if (notice.destination == e164 &&
+          std::regex_search(notice.body, m, std::regex("code: (\\d{6})"))) {
+        code = m[1];
+        break;
+      }
+    }
+    auto token = ownership_->Confirm(*n, code, "192.0.2.7");
+    EXPECT_TRUE(token.has_value());
+    return token.value_or("");
+  }
+  net::HttpResponse CallWithToken(const std::string& method, const std::string& target,
+                                  const std::string& key, const std::string& token,
+                                  std::string body) {
+    net::HttpRequest req;
+    req.method = method;
+    req.target = req.path = target;
+    req.body = std::move(body);
+    req.remote_ip = "192.0.2.7";
+    req.headers.emplace_back("authorization", "Bearer " + key);
+    req.headers.emplace_back("content-type", "application/json");
+    req.headers.emplace_back("x-quell-dnc-token", token);
+    net::HttpResponse res;
+    app_->Handle(req, res);
+    return res;
+  }
 };
 
 TEST_F(ReputationApiTest, MarksThenLookupInAnyForm) {
@@ -244,6 +300,49 @@ TEST_F(ReputationApiTest, BlocklistFullDeltaAndKey) {
   EXPECT_EQ(res.GetHeader("X-Quell-Blocklist-Base"), "0");
   EXPECT_EQ(Call("GET", "/api/v1/blocklist?since=-1", app_key_).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/blocklist", "").status, 401);
+}
+
+TEST_F(ReputationApiTest, AHolderAppealsAndAnAnalystClearsTheNumber) {
+  MarkFraud("13800138000", 6);
+  // No proof, no appeal.
+  auto res = CallWithToken("POST", "/api/v1/appeals", business_key_, "nope",
+                           R"({"reason":"our customer service line"})");
+  EXPECT_EQ(res.status, 401);
+  const std::string token = ProveNumber("+8613800138000");
+  res = CallWithToken("POST", "/api/v1/appeals", business_key_, token,
+                      R"({"reason":"our customer service line","contact":"ops@sunny.example"})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  json a = Body(res);
+  EXPECT_EQ(a["state"], "open");
+  EXPECT_EQ(a["at_filing"]["label"], "fraud");
+  const int64_t id = a["id"];
+  EXPECT_EQ(CallWithToken("POST", "/api/v1/appeals", business_key_, token, R"({"reason":"again"})")
+                .status,
+            409);
+  // The appellant's organisation and analysts see it; another business does not.
+  EXPECT_EQ(Call("GET", "/api/v1/appeals/" + std::to_string(id), business_key_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/appeals/" + std::to_string(id), other_key_).status, 404);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/appeals", other_key_))["appeals"].size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/appeals?state=open", analyst_key_))["appeals"].size(), 1u);
+  // Only analysts decide.
+  EXPECT_EQ(Call("POST", "/api/v1/appeals/" + std::to_string(id) + "/decision", business_key_,
+                 R"({"decision":"cleared","note":"x"})")
+                .status,
+            403);
+  res = Call("POST", "/api/v1/appeals/" + std::to_string(id) + "/decision", analyst_key_,
+             R"({"decision":"cleared","note":"the bank's registered service line"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res)["state"], "cleared");
+  EXPECT_TRUE(Body(res)["reputation"]["label"].is_null());
+  EXPECT_EQ(Body(res)["decision"]["note"], "the bank's registered service line");
+  EXPECT_EQ(Call("POST", "/api/v1/appeals/" + std::to_string(id) + "/decision", analyst_key_,
+                 R"({"decision":"upheld","note":"x"})")
+                .status,
+            409);
+  EXPECT_EQ(Call("POST", "/api/v1/appeals/" + std::to_string(id) + "/decision", analyst_key_,
+                 R"({"decision":"maybe","note":"x"})")
+                .status,
+            400);
 }
 
 }  // namespace

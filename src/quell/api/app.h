@@ -62,6 +62,7 @@ namespace quell::reputation {
 class Reputation;
 class ComplaintCentre;
 class BlocklistStore;
+class Appeals;
 }  // namespace quell::reputation
 
 namespace quell::api {
@@ -107,6 +108,7 @@ struct Services {
   reputation::Reputation* reputation = nullptr;       // /api/v1/numbers, /api/v1/marks
   reputation::ComplaintCentre* complaints = nullptr;  // /api/v1/reports, /api/v1/cases
   reputation::BlocklistStore* blocklists = nullptr;   // /api/v1/blocklist
+  reputation::Appeals* appeals = nullptr;             // /api/v1/appeals
   detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.

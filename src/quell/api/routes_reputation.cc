@@ -10,10 +10,15 @@
 //   POST /api/v1/marks                            an app user's mark(s)
 //   GET  /api/v1/blocklist[?since=V]              the signed list for offline apps
 //   GET  /api/v1/blocklist/key                    its public key and current version
+//   POST /api/v1/appeals                          the holder of a number appeals its label
+//   GET  /api/v1/appeals, /api/v1/appeals/{id}    analysts; the appellant's organisation
+//   POST /api/v1/appeals/{id}/decision            analysts: upheld or cleared
 #include "quell/api/internal/json.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
 #include "quell/registry/list_reader.h"
+#include "quell/registry/ownership.h"
+#include "quell/reputation/appeals.h"
 #include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 
@@ -300,9 +305,165 @@ Status GetBlocklistKey(Context& ctx) {
   return Status::Ok();
 }
 
+const std::vector<Role> kAppellants = {Role::kBusiness, Role::kCitizen};
+const std::vector<Role> kAppealReaders = {Role::kBusiness, Role::kCitizen, Role::kAnalyst,
+                                          Role::kAdmin};
+const std::vector<Role> kAnalysts = {Role::kAnalyst, Role::kAdmin};
+
+Result<reputation::Appeals*> AppealsOf(const Context& ctx) {
+  if (ctx.services.appeals == nullptr) return Unavailable("appeals are not available");
+  return ctx.services.appeals;
+}
+
+bool IsStaff(const Context& ctx) {
+  return ctx.principal &&
+         (ctx.principal->role == Role::kAnalyst || ctx.principal->role == Role::kAdmin);
+}
+
+// Who may see an appeal: staff, the appellant, and the appellant's organisation.
+bool MaySee(const Context& ctx, const reputation::Appeal& a) {
+  if (IsStaff(ctx)) return true;
+  if (!ctx.principal) return false;
+  if (a.org_id != 0 && ctx.principal->org_id && *ctx.principal->org_id == a.org_id) return true;
+  return a.appellant == ctx.principal->name;
+}
+
+Json AppealJson(const reputation::Appeal& a) {
+  auto n = PhoneNumber::FromCompact(a.number);
+  Json out = {{"id", a.id},
+              {"number", n ? n->E164() : "+" + std::to_string(a.number)},
+              {"national", n ? n->National() : ""},
+              {"appellant", a.appellant},
+              {"reason", a.reason},
+              {"contact", a.contact},
+              {"state", std::string(reputation::Name(a.state))},
+              {"filed_at", TimeJson(a.filed_at)},
+              {"at_filing",
+               {{"label", LabelJson(a.at_filing.label)},
+                {"score", a.at_filing.score},
+                {"confidence", a.at_filing.confidence / 100.0},
+                {"counts",
+                 {{"reports", a.at_filing.reports},
+                  {"marks", a.at_filing.marks},
+                  {"machine", a.at_filing.machine}}}}}};
+  if (a.decided_at) {
+    out["decision"] = {
+        {"at", TimeJson(*a.decided_at)}, {"by", a.decided_by}, {"note", a.decision_note}};
+  } else {
+    out["decision"] = nullptr;
+  }
+  return out;
+}
+
+// The number is proven by the one-time-code token of the number-ownership
+// flow (POST /api/v1/dnc/codes, /api/v1/dnc/verify), in X-Quell-Dnc-Token.
+Status FileAppeal(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeals * appeals, AppealsOf(ctx));
+  if (ctx.services.ownership == nullptr) return Unavailable("number proofs are not available");
+  QUELL_ASSIGN_OR_RETURN(PhoneNumber n,
+                         ctx.services.ownership->NumberOf(ctx.req.Header("x-quell-dnc-token")));
+  QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+  QUELL_ASSIGN_OR_RETURN(std::string reason, RequireString(body, "reason"));
+  QUELL_ASSIGN_OR_RETURN(std::string contact, OptionalString(body, "contact"));
+  const int64_t org = ctx.principal->org_id.value_or(0);
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeal a,
+                         appeals->File(n.compact(), org, ctx.principal->name, reason, contact));
+  ctx.audit_target = "appeal:" + std::to_string(a.id);
+  ctx.audit_detail = n.E164();
+  WriteJson(ctx, 201, AppealJson(a));
+  return Status::Ok();
+}
+
+Status ListAppeals(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeals * appeals, AppealsOf(ctx));
+  reputation::AppealQuery q;
+  if (const std::string s = ctx.req.QueryParam("state"); !s.empty()) {
+    if (s == "open")
+      q.state = reputation::AppealState::kOpen;
+    else if (s == "upheld")
+      q.state = reputation::AppealState::kUpheld;
+    else if (s == "cleared")
+      q.state = reputation::AppealState::kCleared;
+    else
+      return InvalidArgument("state must be open, upheld or cleared");
+  }
+  if (const std::string n = ctx.req.QueryParam("number"); !n.empty()) {
+    QUELL_ASSIGN_OR_RETURN(q.number, NumberOf(ctx, n));
+  }
+  if (!IsStaff(ctx)) {
+    // Businesses see their organisation's appeals; people filed on their own
+    // are seen one by one (GET /api/v1/appeals/{id}).
+    if (!ctx.principal->org_id) return PermissionDenied("list appeals as an organisation");
+    q.org_id = *ctx.principal->org_id;
+  }
+  QUELL_ASSIGN_OR_RETURN(q.before_id, IntQuery(ctx, "before", 0, 0, INT64_MAX));
+  QUELL_ASSIGN_OR_RETURN(int64_t limit, IntQuery(ctx, "limit", 100, 1, 1000));
+  q.limit = static_cast<int>(limit);
+  QUELL_ASSIGN_OR_RETURN(auto list, appeals->List(q));
+  Json out = Json::array();
+  for (const auto& a : list) out.push_back(AppealJson(a));
+  Json body = {{"appeals", std::move(out)}};
+  if (static_cast<int64_t>(list.size()) == limit) body["next_before"] = list.back().id;
+  WriteJson(ctx, 200, body);
+  return Status::Ok();
+}
+
+Status GetAppeal(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeals * appeals, AppealsOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
+  QUELL_ASSIGN_OR_RETURN(auto a, appeals->Get(id));
+  if (!a || !MaySee(ctx, *a)) return NotFound("no appeal " + std::to_string(id));
+  WriteJson(ctx, 200, AppealJson(*a));
+  return Status::Ok();
+}
+
+Status DecideAppeal(Context& ctx) {
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeals * appeals, AppealsOf(ctx));
+  QUELL_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
+  QUELL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(ctx));
+  QUELL_ASSIGN_OR_RETURN(std::string decision, RequireString(body, "decision"));
+  QUELL_ASSIGN_OR_RETURN(std::string note, RequireString(body, "note"));
+  reputation::AppealState state;
+  if (decision == "upheld") {
+    state = reputation::AppealState::kUpheld;
+  } else if (decision == "cleared") {
+    state = reputation::AppealState::kCleared;
+  } else {
+    return InvalidArgument("decision must be upheld or cleared");
+  }
+  QUELL_ASSIGN_OR_RETURN(reputation::Appeal a,
+                         appeals->Decide(id, state, ctx.principal->name, note));
+  ctx.audit_target = "appeal:" + std::to_string(id);
+  ctx.audit_detail = decision;
+  Json out = AppealJson(a);
+  if (ctx.services.reputation != nullptr) {
+    out["reputation"] = StandingJson(a.number, ctx.services.reputation->Find(a.number));
+  }
+  WriteJson(ctx, 200, out);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterReputationRoutes(RouteTable& table) {
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/appeals",
+             .roles = kAppellants,
+             .audit_action = "appeal.file",
+             .handler = FileAppeal});
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/appeals",
+             .roles = kAppealReaders,
+             .handler = ListAppeals});
+  table.Add({.method = "GET",
+             .pattern = "/api/v1/appeals/{id}",
+             .roles = kAppealReaders,
+             .handler = GetAppeal});
+  table.Add({.method = "POST",
+             .pattern = "/api/v1/appeals/{id}/decision",
+             .roles = kAnalysts,
+             .audit_action = "appeal.decide",
+             .handler = DecideAppeal});
   table.Add({.method = "GET", .pattern = "/api/v1/blocklist", .handler = GetBlocklist});
   table.Add({.method = "GET", .pattern = "/api/v1/blocklist/key", .handler = GetBlocklistKey});
   table.Add({.method = "GET", .pattern = "/api/v1/numbers/prefix/{prefix}", .handler = ByPrefix});

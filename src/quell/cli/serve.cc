@@ -33,6 +33,7 @@
 #include "quell/notify/notify.h"
 #include "quell/registry/ownership.h"
 #include "quell/registry/violations.h"
+#include "quell/reputation/appeals.h"
 #include "quell/reputation/blocklist_store.h"
 #include "quell/reputation/reputation.h"
 #include "quell/shaken/signer.h"
@@ -198,6 +199,8 @@ int Serve(const ServeFlags& flags) {
       return fail(s.WithContext("seeding the reputation demo"));
     }
   }
+  auto appeals = reputation::Appeals::Open(**store, Clock::Real(), **reputation);
+  if (!appeals) return fail(appeals.status());
   auto blocklist_options = BlocklistOptionsFrom(*env);
   if (!blocklist_options) return fail(blocklist_options.status());
   auto blocklists = reputation::BlocklistStore::Open(**store, Clock::Real(), (*reputation)->table(),
@@ -265,6 +268,7 @@ int Serve(const ServeFlags& flags) {
                                           .findings = findings->get(),
                                           .reputation = reputation->get(),
                                           .blocklists = blocklists->get(),
+                                          .appeals = appeals->get(),
                                           .detector = &detector,
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});

@@ -380,7 +380,7 @@ class ReputationImpl final : public Reputation {
     std::vector<EvidenceItem> out;
     QUELL_ASSIGN_OR_RETURN(
         auto marks, store_.Query("SELECT label, category, weight, at_ms, app_org_id FROM rep_marks "
-                                 "WHERE number = $1 AND at_ms >= $2 ORDER BY at_ms DESC LIMIT $3",
+                                 "WHERE number = $1 AND at_ms > $2 ORDER BY at_ms DESC LIMIT $3",
                                  {number, since, limit}));
     for (const auto& row : marks.rows) {
       const ScoredItem s = MarkItem(row.Text(0), row.Text(1), row.Double(2), row.Int(3), options);
@@ -396,7 +396,7 @@ class ReputationImpl final : public Reputation {
     }
     QUELL_ASSIGN_OR_RETURN(
         auto ev, store_.Query("SELECT source, ref, kind, category, strength, at_ms, detail FROM "
-                              "rep_evidence WHERE number = $1 AND at_ms >= $2 ORDER BY at_ms DESC "
+                              "rep_evidence WHERE number = $1 AND at_ms > $2 ORDER BY at_ms DESC "
                               "LIMIT $3",
                               {number, since, limit}));
     for (const auto& row : ev.rows) {
@@ -539,7 +539,7 @@ class ReputationImpl final : public Reputation {
     for (const auto& row : re.rows) since[static_cast<uint64_t>(row.Int(0))] = row.Int(1);
     auto counts = [&](uint64_t number, int64_t at_ms) {
       auto it = since.find(number);
-      return it == since.end() || at_ms >= it->second;
+      return it == since.end() || at_ms > it->second;
     };
     QUELL_ASSIGN_OR_RETURN(auto marks,
                            store_.Query("SELECT number, label, category, weight, at_ms FROM "

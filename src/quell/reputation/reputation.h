@@ -161,8 +161,9 @@ class Reputation : public events::EvidenceSink {
   virtual Result<std::vector<HashMatch>> ByHashPrefix(std::string_view hex_prefix) const = 0;
   // Newest first, at most `limit`, with their current weights.
   virtual Result<std::vector<EvidenceItem>> EvidenceOf(uint64_t number, int limit) = 0;
-  // The number changed hands at `at`: evidence and marks from before stop
-  // counting. Returns the new standing.
+  // The number changed hands at `at`: evidence and marks from before, and from
+  // that very millisecond, stop counting. Returns the new standing. (Clearing
+  // a number on appeal does the same: appeals.h.)
   virtual Result<std::optional<Standing>> Reassign(uint64_t number, TimePoint at) = 0;
   // Rescores every number (decay moves scores without new evidence); the
   // server runs it daily. Returns the numbers rescored.
