@@ -244,25 +244,31 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
   assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals']);
 });
 
 test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('business'), ['#/business/dnc']);
+  assert.deepEqual(hrefs('business'), ['#/business/dnc', '#/appeals']);
   assert.ok(hrefs('admin').includes('#/dnc/registry'));
   assert.ok(!hrefs('admin').includes('#/business/dnc'));
   for (const role of ['citizen', 'carrier', 'app', 'data_controller', 'business']) assert.ok(!hrefs(role).includes('#/dnc/registry'), role);
   for (const role of ['business', 'analyst']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [pub, workspace] = navGroups({ role: 'business' });
   assert.deepEqual(pub.items.map((p) => p.href), ['#/']);
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/business/dnc']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/business/dnc', '#/appeals']);
+});
+
+test('navigation: appeals for businesses, analysts and administrators', () => {
+  const hrefs = (role) => workspacePages(role).map((p) => p.href);
+  for (const role of ['business', 'analyst', 'admin']) assert.ok(hrefs(role).includes('#/appeals'), role);
+  for (const role of ['citizen', 'carrier', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/appeals'), role);
 });
 
 test('call screening: chart axes step by 1, 2 or 5 and hold the peak', () => {

@@ -14,7 +14,7 @@ import {
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
 import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
-import { FINDINGS_ROLES } from './nav.js';
+import { FINDINGS_ROLES, APPEALS_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as info from './views/info.js';
 import * as login from './views/login.js';
@@ -32,6 +32,7 @@ import * as dncBusiness from './views/dnc/business.js';
 import * as dncRegistry from './views/dnc/registry.js';
 import * as findings from './views/findings.js';
 import * as check from './views/check.js';
+import * as appeals from './views/appeals.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -51,6 +52,7 @@ const ROUTES = {
   '/business/dnc': { render: dncBusiness.render, title: dncBusiness.title, roles: ['business'] },
   '/dnc/registry': { render: dncRegistry.render, title: dncRegistry.title, roles: DNC_REGISTRY_ROLES },
   '/findings': { render: findings.render, title: findings.title, roles: FINDINGS_ROLES },
+  '/appeals': { render: appeals.render, title: appeals.title, roles: APPEALS_ROLES },
 };
 
 // Pages that also show one item by its id: #/findings/42 is #/findings?id=42.

@@ -53,6 +53,12 @@ export const DNC_REGISTRY_PAGES = [
   { href: '#/dnc/registry', path: '/dnc/registry', label: k('nav.dnc_registry'), desc: k('dashboard.tools.dnc_registry') },
 ];
 
+// Appeals against number labels: businesses file them, analysts decide them.
+export const APPEALS_ROLES = ['business', 'analyst', 'admin'];
+export const APPEALS_PAGES = [
+  { href: '#/appeals', path: '/appeals', label: k('nav.appeals'), desc: k('dashboard.tools.appeals') },
+];
+
 // The pages of a role's workspace, after the dashboard.
 export function workspacePages(role) {
   const pages = [];
@@ -62,6 +68,7 @@ export function workspacePages(role) {
   if (role === 'carrier') pages.push(...CARRIER_PAGES);
   if (role === 'business') pages.push(...DNC_BUSINESS_PAGES);
   if (DNC_REGISTRY_ROLES.includes(role)) pages.push(...DNC_REGISTRY_PAGES);
+  if (APPEALS_ROLES.includes(role)) pages.push(...APPEALS_PAGES);
   return pages;
 }
 
