@@ -16,6 +16,7 @@
 #include "quell/api/app.h"
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
+#include "quell/cli/complaints_config.h"
 #include "quell/cli/demo.h"
 #include "quell/cli/demo_traffic.h"
 #include "quell/cli/detect_config.h"
@@ -35,6 +36,8 @@
 #include "quell/registry/violations.h"
 #include "quell/reputation/appeals.h"
 #include "quell/reputation/blocklist_store.h"
+#include "quell/reputation/calendar.h"
+#include "quell/reputation/complaints.h"
 #include "quell/reputation/reputation.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
@@ -211,6 +214,16 @@ int Serve(const ServeFlags& flags) {
   }
   events::EvidenceBus evidence;
   evidence.Subscribe(reputation->get());
+  // The complaint centre: reports become cases with working-day clocks, and
+  // evidence for reputation.
+  auto complaints_config = ComplaintsConfigFrom(*env, **accounts);
+  if (!complaints_config) return fail(complaints_config.status());
+  auto calendar = reputation::WorkingCalendar::Create(complaints_config->calendar);
+  if (!calendar) return fail(calendar.status().WithContext("[complaints.calendar]"));
+  auto complaints =
+      reputation::ComplaintCentre::Open(**store, Clock::Real(), std::move(*calendar),
+                                        complaints_config->options, &evidence, notifier->get());
+  if (!complaints) return fail(complaints.status().WithContext("[complaints]"));
   // Every screened call, and every call record posted, goes past the
   // register's violation check and into behavioural detection.
   auto violations =
@@ -267,6 +280,7 @@ int Serve(const ServeFlags& flags) {
                                           .events = &call_events,
                                           .findings = findings->get(),
                                           .reputation = reputation->get(),
+                                          .complaints = complaints->get(),
                                           .blocklists = blocklists->get(),
                                           .appeals = appeals->get(),
                                           .detector = &detector,
@@ -310,6 +324,7 @@ int Serve(const ServeFlags& flags) {
             << (flags.demo ? ", demo" : "") << ")" << std::endl;
 
   TimePoint last_rescore = Clock::Real().Now();
+  TimePoint last_purge{};
   TimePoint last_blocklist{};  // the first pass builds: evidence from the demo seed arrived since
   while (true) {
     const int sig = net::WaitForSignal(std::chrono::seconds(5));
@@ -328,6 +343,12 @@ int Serve(const ServeFlags& flags) {
         last_blocklist = Clock::Real().Now();
         auto v = (*blocklists)->Build();
         if (!v) spdlog::warn("blocklist: {}", v.status().message());
+      }
+      // Complaint cases past their retention.
+      if (Clock::Real().Now() - last_purge >= std::chrono::hours(1)) {
+        last_purge = Clock::Real().Now();
+        auto n = (*complaints)->Purge();
+        if (!n) spdlog::warn("complaints: purge: {}", n.status().message());
       }
       // Reputation decays without new evidence: rescore everything daily.
       if (Clock::Real().Now() - last_rescore >= std::chrono::hours(24)) {
