@@ -8,6 +8,8 @@
 #include "quell/events/cdr_reader.h"
 #include "quell/notify/notify.h"
 #include "quell/registry/registry.h"
+#include "quell/reputation/calendar.h"
+#include "quell/reputation/complaints.h"
 #include "quell/reputation/reputation.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/sim/simulator.h"
@@ -299,6 +301,72 @@ Status SeedReputation(access::Accounts& accounts, reputation::Reputation& reputa
                                           .at = now - age})
                                 .status());
     }
+  }
+  return Status::Ok();
+}
+
+}  // namespace quell::cli
+
+namespace quell::cli {
+
+Status SeedComplaints(access::Accounts& accounts, store::Store& store,
+                      const reputation::WorkingCalendar& calendar,
+                      const reputation::ComplaintOptions& options, events::EvidenceSink* evidence,
+                      Clock& clock) {
+  using reputation::ReportKind;
+  QUELL_ASSIGN_OR_RETURN(access::User citizen, accounts.FindUser("citizen"));
+  QUELL_ASSIGN_OR_RETURN(access::Organisation carrier, accounts.FindOrganisation("Demo Telecom"));
+  // The centre on a clock of its own, set to each report's past.
+  FakeClock then(clock.Now());
+  QUELL_ASSIGN_OR_RETURN(
+      auto centre, reputation::ComplaintCentre::Open(store, then, calendar, options, evidence));
+  QUELL_ASSIGN_OR_RETURN(auto any, centre->List({.limit = 1}));
+  if (!any.empty()) return Status::Ok();
+  struct Seeded {
+    int days_ago;
+    uint64_t caller;
+    ReportKind kind;
+    std::optional<Category> category;
+    const char* description;
+    int forwarded_after_days;  // -1 never
+    int answered_after_days;   // -1 never
+  };
+  const Seeded kReports[] = {
+      {14, 8615800008888, ReportKind::kMarketing, Category::kRealEstate,
+       "Third call this week offering flats; I never gave them my number.", 1, 5},
+      {9, 8617000000666, ReportKind::kFraud, std::nullopt,
+       "Claimed to be the police and asked me to move my savings to a 'safe account'.", 2, -1},
+      {20, 8613300133000, ReportKind::kHarassment, std::nullopt,
+       "Calls at night and hangs up when I answer.", -1, -1},
+      {0, 8616500001234, ReportKind::kFraud, std::nullopt,
+       "Said my parcel was held at customs and asked for a fee.", -1, -1},
+  };
+  const TimePoint now = clock.Now();
+  const std::string reporter = "user:" + std::to_string(citizen.id);
+  for (const Seeded& r : kReports) {
+    const TimePoint received = now - std::chrono::hours(24 * r.days_ago) - std::chrono::hours(1);
+    then.Set(received);
+    reputation::NewReport report{
+        .reporter = {.principal = reporter},
+        .caller = r.caller,
+        .callee = 8613800138000,
+        .occurred_at_ms = ToUnixMillis(received - std::chrono::minutes(20)),
+        .kind = r.kind,
+        .category = r.category,
+        .description = r.description};
+    QUELL_ASSIGN_OR_RETURN(reputation::SubmitResult s, centre->Submit(report, citizen.username));
+    if (r.forwarded_after_days < 0) continue;
+    then.Set(received + std::chrono::hours(24 * r.forwarded_after_days));
+    QUELL_RETURN_IF_ERROR(centre->Forward(s.report.id, carrier.id, "analyst").status());
+    if (r.answered_after_days < 0) continue;
+    then.Set(received + std::chrono::hours(24 * r.answered_after_days));
+    QUELL_RETURN_IF_ERROR(
+        centre
+            ->Answer(s.report.id, carrier.id,
+                     "The caller is a reseller's line on our network; it has been warned and its "
+                     "marketing suspended for 30 days.",
+                     "carrier")
+            .status());
   }
   return Status::Ok();
 }

@@ -26,6 +26,14 @@ class NumberPlan;
 }
 namespace quell::reputation {
 class Reputation;
+class WorkingCalendar;
+struct ComplaintOptions;
+}  // namespace quell::reputation
+namespace quell::store {
+class Store;
+}
+namespace quell::events {
+class EvidenceSink;
 }
 
 namespace quell::cli {
@@ -69,5 +77,15 @@ Status SeedDetection(events::CallEventSink& sink, const NumberPlan& plan, Clock&
 // number, and a block of ten abused numbers (docs/reputation.md "Demo").
 // Once per data directory (when no marks exist yet).
 Status SeedReputation(access::Accounts& accounts, reputation::Reputation& reputation, Clock& clock);
+
+// The complaint centre's demo: the demo citizen's reports of the last two
+// weeks, as if received then — one forwarded to Demo Telecom and answered, one
+// forwarded and waiting, one received more than ten working days ago and never
+// forwarded (overdue), and a fresh one. Once per data directory (when no case
+// exists yet). Their evidence goes to `evidence`.
+Status SeedComplaints(access::Accounts& accounts, store::Store& store,
+                      const reputation::WorkingCalendar& calendar,
+                      const reputation::ComplaintOptions& options, events::EvidenceSink* evidence,
+                      Clock& clock);
 
 }  // namespace quell::cli

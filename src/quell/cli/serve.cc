@@ -224,6 +224,13 @@ int Serve(const ServeFlags& flags) {
       reputation::ComplaintCentre::Open(**store, Clock::Real(), std::move(*calendar),
                                         complaints_config->options, &evidence, notifier->get());
   if (!complaints) return fail(complaints.status().WithContext("[complaints]"));
+  if (flags.demo) {
+    if (Status s = SeedComplaints(**accounts, **store, (*complaints)->calendar(),
+                                  complaints_config->options, &evidence, Clock::Real());
+        !s.ok()) {
+      return fail(s.WithContext("seeding the complaints demo"));
+    }
+  }
   // Every screened call, and every call record posted, goes past the
   // register's violation check and into behavioural detection.
   auto violations =
