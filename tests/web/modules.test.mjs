@@ -243,14 +243,14 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals']);
+  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken', '#/cases']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases']);
 });
 
 test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
@@ -269,6 +269,16 @@ test('navigation: appeals for businesses, analysts and administrators', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
   for (const role of ['business', 'analyst', 'admin']) assert.ok(hrefs(role).includes('#/appeals'), role);
   for (const role of ['citizen', 'carrier', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/appeals'), role);
+});
+
+test('navigation: complaint cases for analysts, administrators and carriers; reporting is public', () => {
+  const hrefs = (role) => workspacePages(role).map((p) => p.href);
+  for (const role of ['analyst', 'admin', 'carrier']) assert.ok(hrefs(role).includes('#/cases'), role);
+  for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/cases'), role);
+  for (const role of ['analyst', 'admin', 'carrier']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
+  assert.deepEqual(navGroups(null)[0].items.map((p) => p.href), ['#/', '#/dnc', '#/report', '#/check']);
+  assert.ok(navGroups({ role: 'citizen' })[0].items.some((p) => p.href === '#/report'));
+  assert.ok(!navGroups({ role: 'citizen' }).some((g) => g.items.some((p) => p.href === '#/cases')));
 });
 
 test('call screening: chart axes step by 1, 2 or 5 and hold the peak', () => {

@@ -14,9 +14,8 @@ import {
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
 import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
-import { FINDINGS_ROLES, APPEALS_ROLES } from './nav.js';
+import { FINDINGS_ROLES, APPEALS_ROLES, CASES_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
-import * as info from './views/info.js';
 import * as login from './views/login.js';
 import * as dashboard from './views/dashboard.js';
 import * as errors from './views/errors.js';
@@ -33,12 +32,14 @@ import * as dncRegistry from './views/dnc/registry.js';
 import * as findings from './views/findings.js';
 import * as check from './views/check.js';
 import * as appeals from './views/appeals.js';
+import * as report from './views/report.js';
+import * as cases from './views/cases.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
   '/': { render: landing.render, title: landing.title },
   '/dnc': { render: dncCitizen.render, title: dncCitizen.title },
-  '/report': { render: () => info.render('report'), title: info.docTitle('report') },
+  '/report': { render: report.render, title: report.title },
   '/check': { render: check.render, title: check.title },
   '/login': { render: login.render, title: login.title, guestOnly: true },
   '/dashboard': { render: dashboard.render, title: dashboard.title, roles: ROLES },
@@ -53,6 +54,7 @@ const ROUTES = {
   '/dnc/registry': { render: dncRegistry.render, title: dncRegistry.title, roles: DNC_REGISTRY_ROLES },
   '/findings': { render: findings.render, title: findings.title, roles: FINDINGS_ROLES },
   '/appeals': { render: appeals.render, title: appeals.title, roles: APPEALS_ROLES },
+  '/cases': { render: cases.render, title: cases.title, roles: CASES_ROLES },
 };
 
 // Pages that also show one item by its id: #/findings/42 is #/findings?id=42.

@@ -59,6 +59,13 @@ export const APPEALS_PAGES = [
   { href: '#/appeals', path: '/appeals', label: k('nav.appeals'), desc: k('dashboard.tools.appeals') },
 ];
 
+// The complaint centre's cases: analysts and administrators handle them all,
+// carriers answer those forwarded to them.
+export const CASES_ROLES = ['analyst', 'admin', 'carrier'];
+export const CASES_PAGES = [
+  { href: '#/cases', path: '/cases', label: k('nav.cases'), desc: k('dashboard.tools.cases') },
+];
+
 // The pages of a role's workspace, after the dashboard.
 export function workspacePages(role) {
   const pages = [];
@@ -69,6 +76,7 @@ export function workspacePages(role) {
   if (role === 'business') pages.push(...DNC_BUSINESS_PAGES);
   if (DNC_REGISTRY_ROLES.includes(role)) pages.push(...DNC_REGISTRY_PAGES);
   if (APPEALS_ROLES.includes(role)) pages.push(...APPEALS_PAGES);
+  if (CASES_ROLES.includes(role)) pages.push(...CASES_PAGES);
   return pages;
 }
 
