@@ -13,6 +13,7 @@ import { k, formatTime } from '../i18n.js';
 import { api } from '../api.js';
 import { pageHeader, field, messageArea, dataTable, loading } from '../components.js';
 import { nationalNumber, numberQuery } from '../phone.js';
+import { LABELS as LABEL_KEYS } from './check.js';
 
 export const title = k('appeals.doc_title');
 
@@ -23,21 +24,6 @@ const STATE_KEYS = {
   open: k('appeals.state.open'),
   upheld: k('appeals.state.upheld'),
   cleared: k('appeals.state.cleared'),
-};
-const LABEL_KEYS = {
-  marketing: k('check.labels.marketing'),
-  robocall: k('check.labels.robocall'),
-  fraud: k('check.labels.fraud'),
-  harassment: k('check.labels.harassment'),
-  call_bombing: k('check.labels.call_bombing'),
-  one_ring: k('check.labels.one_ring'),
-  sim_box: k('check.labels.sim_box'),
-  spoofing: k('check.labels.spoofing'),
-  delivery: k('check.labels.delivery'),
-  taxi: k('check.labels.taxi'),
-  bank: k('check.labels.bank'),
-  government: k('check.labels.government'),
-  customer_service: k('check.labels.customer_service'),
 };
 
 function labelCell(label) {

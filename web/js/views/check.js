@@ -12,7 +12,7 @@ import * as info from './info.js';
 export const title = info.docTitle('check');
 
 // Label (as the API names it) -> its catalogue key; the benign ones name wanted callers.
-const LABELS = {
+export const LABELS = {
   marketing: k('check.labels.marketing'),
   robocall: k('check.labels.robocall'),
   fraud: k('check.labels.fraud'),
