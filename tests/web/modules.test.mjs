@@ -243,26 +243,26 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken', '#/cases']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases']);
+  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken', '#/cases', '#/sanctions/check', '#/ledger']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/ledger']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/ledger']);
 });
 
 test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('business'), ['#/business/dnc', '#/appeals']);
+  assert.deepEqual(hrefs('business'), ['#/business/dnc', '#/appeals', '#/ledger']);
   assert.ok(hrefs('admin').includes('#/dnc/registry'));
   assert.ok(!hrefs('admin').includes('#/business/dnc'));
   for (const role of ['citizen', 'carrier', 'app', 'data_controller', 'business']) assert.ok(!hrefs(role).includes('#/dnc/registry'), role);
   for (const role of ['business', 'analyst']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [pub, workspace] = navGroups({ role: 'business' });
   assert.deepEqual(pub.items.map((p) => p.href), ['#/']);
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/business/dnc', '#/appeals']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/business/dnc', '#/appeals', '#/ledger']);
 });
 
 test('navigation: appeals for businesses, analysts and administrators', () => {
@@ -276,7 +276,7 @@ test('navigation: complaint cases for analysts, administrators and carriers; rep
   for (const role of ['analyst', 'admin', 'carrier']) assert.ok(hrefs(role).includes('#/cases'), role);
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/cases'), role);
   for (const role of ['analyst', 'admin', 'carrier']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
-  assert.deepEqual(navGroups(null)[0].items.map((p) => p.href), ['#/', '#/dnc', '#/report', '#/check']);
+  assert.deepEqual(navGroups(null)[0].items.map((p) => p.href), ['#/', '#/dnc', '#/report', '#/check', '#/sanctions/public']);
   assert.ok(navGroups({ role: 'citizen' })[0].items.some((p) => p.href === '#/report'));
   assert.ok(!navGroups({ role: 'citizen' }).some((g) => g.items.some((p) => p.href === '#/cases')));
 });

@@ -14,7 +14,8 @@ import {
 import { api, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { h, raw } from './dom.js';
 import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
-import { FINDINGS_ROLES, APPEALS_ROLES, CASES_ROLES } from './nav.js';
+import { FINDINGS_ROLES, APPEALS_ROLES, CASES_ROLES, BREACH_ROLES } from './nav.js';
+import { SANCTIONS_ROLES, SANCTIONS_CHECK_ROLES, LEDGER_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as login from './views/login.js';
 import * as dashboard from './views/dashboard.js';
@@ -34,6 +35,9 @@ import * as check from './views/check.js';
 import * as appeals from './views/appeals.js';
 import * as report from './views/report.js';
 import * as cases from './views/cases.js';
+import * as breaches from './views/breaches.js';
+import * as sanctions from './views/sanctions.js';
+import * as ledger from './views/ledger.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -55,10 +59,15 @@ const ROUTES = {
   '/findings': { render: findings.render, title: findings.title, roles: FINDINGS_ROLES },
   '/appeals': { render: appeals.render, title: appeals.title, roles: APPEALS_ROLES },
   '/cases': { render: cases.render, title: cases.title, roles: CASES_ROLES },
+  '/breaches': { render: breaches.render, title: breaches.title, roles: BREACH_ROLES },
+  '/sanctions': { render: sanctions.render, title: sanctions.title, roles: SANCTIONS_ROLES },
+  '/sanctions/check': { render: sanctions.renderCheck, title: sanctions.checkTitle, roles: SANCTIONS_CHECK_ROLES },
+  '/sanctions/public': { render: sanctions.renderPublic, title: sanctions.publicTitle },
+  '/ledger': { render: ledger.render, title: ledger.title, roles: LEDGER_ROLES },
 };
 
 // Pages that also show one item by its id: #/findings/42 is #/findings?id=42.
-const ITEM_PAGES = ['/findings'];
+const ITEM_PAGES = ['/findings', '/sanctions', '/ledger'];
 
 // path -> {path, id} when `path` is an item of one of ITEM_PAGES, else null.
 function itemPage(path) {

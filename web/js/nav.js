@@ -9,6 +9,7 @@ export const PUBLIC_PAGES = [
   { href: '#/dnc', path: '/dnc', label: k('nav.dnc') },
   { href: '#/report', path: '/report', label: k('nav.report') },
   { href: '#/check', path: '/check', label: k('nav.check') },
+  { href: '#/sanctions/public', path: '/sanctions/public', label: k('nav.sanctions_public') },
 ];
 
 export const DASHBOARD = { href: '#/dashboard', path: '/dashboard', label: k('nav.dashboard') };
@@ -66,6 +67,30 @@ export const CASES_PAGES = [
   { href: '#/cases', path: '/cases', label: k('nav.cases'), desc: k('dashboard.tools.cases') },
 ];
 
+// Personal-data breach notices: data controllers file theirs, analysts and
+// administrators follow them all up.
+export const BREACH_ROLES = ['data_controller', 'analyst', 'admin'];
+export const BREACH_PAGES = [
+  { href: '#/breaches', path: '/breaches', label: k('nav.breaches'), desc: k('dashboard.tools.breaches') },
+];
+
+// Sanctions (联合惩戒): analysts and administrators impose and lift them;
+// carriers check an entity or a number before granting numbers or trunks.
+export const SANCTIONS_ROLES = ['analyst', 'admin'];
+export const SANCTIONS_PAGES = [
+  { href: '#/sanctions', path: '/sanctions', label: k('nav.sanctions'), desc: k('dashboard.tools.sanctions') },
+];
+export const SANCTIONS_CHECK_ROLES = ['carrier', 'analyst', 'admin'];
+export const SANCTIONS_CHECK_PAGES = [
+  { href: '#/sanctions/check', path: '/sanctions/check', label: k('nav.sanctions_check'), desc: k('dashboard.tools.sanctions_check') },
+];
+
+// The enforcement ledger: every organisation reads it; citizens do not.
+export const LEDGER_ROLES = ['business', 'carrier', 'app', 'data_controller', 'analyst', 'admin'];
+export const LEDGER_PAGES = [
+  { href: '#/ledger', path: '/ledger', label: k('nav.ledger'), desc: k('dashboard.tools.ledger') },
+];
+
 // The pages of a role's workspace, after the dashboard.
 export function workspacePages(role) {
   const pages = [];
@@ -77,6 +102,11 @@ export function workspacePages(role) {
   if (DNC_REGISTRY_ROLES.includes(role)) pages.push(...DNC_REGISTRY_PAGES);
   if (APPEALS_ROLES.includes(role)) pages.push(...APPEALS_PAGES);
   if (CASES_ROLES.includes(role)) pages.push(...CASES_PAGES);
+  if (BREACH_ROLES.includes(role)) pages.push(...BREACH_PAGES);
+  if (SANCTIONS_ROLES.includes(role)) pages.push(...SANCTIONS_PAGES);
+  // Staff reach the check from the sanctions page; carriers have it in the menu.
+  if (role === 'carrier') pages.push(...SANCTIONS_CHECK_PAGES);
+  if (LEDGER_ROLES.includes(role)) pages.push(...LEDGER_PAGES);
   return pages;
 }
 

@@ -142,6 +142,9 @@ struct App::Impl {
     RegisterFindingsRoutes(table);
     RegisterReputationRoutes(table);
     RegisterReportsRoutes(table);
+    RegisterLedgerRoutes(table);
+    RegisterSanctionsRoutes(table);
+    RegisterBreachRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);

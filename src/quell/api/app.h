@@ -64,6 +64,12 @@ class ComplaintCentre;
 class BlocklistStore;
 class Appeals;
 }  // namespace quell::reputation
+namespace quell::enforce {
+class Ledger;
+class Follower;
+class Sanctions;
+class BreachNotices;
+}  // namespace quell::enforce
 
 namespace quell::api {
 
@@ -110,6 +116,10 @@ struct Services {
   reputation::BlocklistStore* blocklists = nullptr;   // /api/v1/blocklist
   reputation::Appeals* appeals = nullptr;             // /api/v1/appeals
   detect::Engine* detector = nullptr;                 // live figures in /api/v1/findings/summary
+  enforce::Ledger* ledger = nullptr;                  // /api/v1/ledger
+  enforce::Follower* ledger_follower = nullptr;       // a replica's state: /api/v1/ledger/replica
+  enforce::Sanctions* sanctions = nullptr;            // /api/v1/sanctions
+  enforce::BreachNotices* breaches = nullptr;         // /api/v1/breaches
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

@@ -19,5 +19,6 @@ void AddShakenCommands(CLI::App& app, Action* action);
 void AddDncCommands(CLI::App& app, Action* action);
 void AddSimCommands(CLI::App& app, Action* action);     // simulate, eval
 void AddIngestCommands(CLI::App& app, Action* action);  // ingest
+void AddLedgerCommands(CLI::App& app, Action* action);  // ledger keygen|sign|verify|follow
 
 }  // namespace quell::cli

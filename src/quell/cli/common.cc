@@ -21,7 +21,8 @@ namespace {
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
     "region",   "data_dir", "http.*",   "sip.*", "store.*",  "access.*",
-    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "reputation.*", "complaints.*", "log.level",
+    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "reputation.*", "complaints.*", "ledger.*",
+    "breach.*", "log.level",
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   quell::cli::AddDncCommands(app, &action);
   quell::cli::AddSimCommands(app, &action);
   quell::cli::AddIngestCommands(app, &action);
+  quell::cli::AddLedgerCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

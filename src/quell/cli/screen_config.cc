@@ -12,6 +12,7 @@
 #include "quell/screen/pipeline.h"
 #include "quell/screen/policy.h"
 #include "quell/screen/reputation_provider.h"
+#include "quell/screen/sanctions_provider.h"
 #include "quell/screen/shaken_provider.h"
 
 namespace quell::cli {
@@ -74,7 +75,8 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
                                   access::Accounts& accounts, const registry::Registry* dnc,
                                   Clock& clock, events::CallEventSink* sink,
                                   const detect::Engine* detector,
-                                  const reputation::Reputation* reputation) {
+                                  const reputation::Reputation* reputation,
+                                  const enforce::Sanctions* sanctions) {
   ScreenServices out;
   out.plan = std::make_unique<NumberPlan>(config.region);
   screen::NumberSet dno;
@@ -98,6 +100,9 @@ Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& sh
   if (shaken.verifier || (shaken.signer && !org_id.empty())) {
     providers.push_back(std::make_unique<screen::ShakenProvider>(shaken.verifier.get(),
                                                                  shaken.signer.get(), org_id));
+  }
+  if (sanctions != nullptr) {
+    providers.push_back(std::make_unique<screen::SanctionsProvider>(*sanctions));
   }
   if (dnc != nullptr) providers.push_back(std::make_unique<screen::DncProvider>(*dnc));
   if (reputation != nullptr) {

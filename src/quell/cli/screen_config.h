@@ -36,6 +36,10 @@ class Policy;
 struct PipelineOptions;
 }  // namespace quell::screen
 
+namespace quell::enforce {
+class Sanctions;
+}
+
 namespace quell::cli {
 
 struct ShakenServices;
@@ -72,14 +76,15 @@ struct ScreenServices {
 
 // The pipeline with its providers: numbering (with the do-not-originate list),
 // STIR/SHAKEN (verification when `shaken` verifies, signing for signing_org) and
-// the Do-Not-Call register (when `dnc` is given), live behaviour (`detector`)
-// and number reputation (`reputation`). Providers of modules not built yet
+// sanctions (`sanctions`), the Do-Not-Call register (when `dnc` is given), live
+// behaviour (`detector`) and number reputation (`reputation`). Providers of modules not built yet
 // contribute nothing.
 Result<ScreenServices> OpenScreen(const ScreenConfig& config, ShakenServices& shaken,
                                   access::Accounts& accounts, const registry::Registry* dnc,
                                   Clock& clock, events::CallEventSink* sink,
                                   const detect::Engine* detector,
-                                  const reputation::Reputation* reputation);
+                                  const reputation::Reputation* reputation,
+                                  const enforce::Sanctions* sanctions);
 
 // SIGHUP / admin API: swaps in the new policy, do-not-originate list and
 // emergency numbers, callers and trunks, or leaves them all as they are and says

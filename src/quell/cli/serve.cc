@@ -14,13 +14,17 @@
 #include <CLI/CLI.hpp>
 
 #include "quell/api/app.h"
+#include "quell/cli/breach_config.h"
 #include "quell/cli/commands.h"
 #include "quell/cli/common.h"
 #include "quell/cli/complaints_config.h"
 #include "quell/cli/demo.h"
+#include "quell/cli/demo_breach.h"
+#include "quell/cli/demo_sanctions.h"
 #include "quell/cli/demo_traffic.h"
 #include "quell/cli/detect_config.h"
 #include "quell/cli/dnc_config.h"
+#include "quell/cli/ledger.h"
 #include "quell/cli/reputation_config.h"
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
@@ -29,6 +33,8 @@
 #include "quell/core/number_plan.h"
 #include "quell/detect/engine.h"
 #include "quell/detect/findings.h"
+#include "quell/enforce/breach.h"
+#include "quell/enforce/sanctions.h"
 #include "quell/events/evidence.h"
 #include "quell/events/fanout.h"
 #include "quell/notify/notify.h"
@@ -231,6 +237,52 @@ int Serve(const ServeFlags& flags) {
       return fail(s.WithContext("seeding the complaints demo"));
     }
   }
+  // Breach notices: numbers linked to the complaints about them (90 days).
+  auto breach_options = BreachOptionsFrom(*env);
+  if (!breach_options) return fail(breach_options.status().WithContext("[breach]"));
+  breach_options->complaints_about = [centre = complaints->get()](uint64_t number) -> int64_t {
+    constexpr int64_t k90DaysMs = 90LL * 86'400'000;
+    const int64_t since = ToUnixMillis(Clock::Real().Now()) - k90DaysMs;
+    auto list = centre->List({.caller = number, .since_ms = since, .limit = 1000});
+    return list ? static_cast<int64_t>(list->size()) : -1;
+  };
+  // The enforcement ledger: this server's own, or a replica of another's (then
+  // sanctions and notices are kept here without ledger records of their own).
+  auto ledger_config = LedgerConfigFrom(*env);
+  if (!ledger_config) return fail(ledger_config.status());
+  if (flags.demo && !env->config.Has("ledger.operator_organisation"))
+    ledger_config->ledger.operator_organisation = "Demo Communications Authority";
+  auto ledger = OpenLedger(*ledger_config, Clock::Real());
+  if (!ledger) return fail(ledger.status().WithContext("opening the ledger"));
+  if (flags.demo && !ledger->follower) {
+    if (Status s = SeedLedgerDemo(*ledger->ledger, env->data_dir, Clock::Real()); !s.ok())
+      return fail(s.WithContext("seeding the ledger demo"));
+  }
+  enforce::LedgerAppender* own_ledger = ledger->follower ? nullptr : ledger->ledger.get();
+  std::optional<FollowLoop> follow_loop;
+  if (ledger->follower) {
+    follow_loop.emplace(*ledger->follower, ledger_config->sync_interval,
+                        ledger_config->audit_interval);
+  }
+  // Sanctions: numbers of sanctioned entities are screened and become evidence.
+  auto sanctions = enforce::Sanctions::Open(**store, Clock::Real(), own_ledger, &evidence);
+  if (!sanctions) return fail(sanctions.status().WithContext("opening sanctions"));
+  if (flags.demo) {
+    if (Status s = SeedSanctions(**sanctions, Clock::Real()); !s.ok()) {
+      return fail(s.WithContext("seeding the sanctions demo"));
+    }
+  }
+  enforce::LedgerAppender* breach_ledger = own_ledger;
+  auto breaches = enforce::BreachNotices::Open(**store, Clock::Real(), *breach_options,
+                                               notifier->get(), breach_ledger);
+  if (!breaches) return fail(breaches.status().WithContext("[breach]"));
+  if (flags.demo) {
+    if (Status s = SeedBreaches(**accounts, **store, *breach_options, notifier->get(),
+                                breach_ledger, Clock::Real());
+        !s.ok()) {
+      return fail(s.WithContext("seeding the breach notices demo"));
+    }
+  }
   // Every screened call, and every call record posted, goes past the
   // register's violation check and into behavioural detection.
   auto violations =
@@ -261,7 +313,7 @@ int Serve(const ServeFlags& flags) {
     }
   }
   auto screening = OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(),
-                              &call_events, &detector, reputation->get());
+                              &call_events, &detector, reputation->get(), sanctions->get());
   if (!screening) return fail(screening.status());
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
@@ -291,6 +343,10 @@ int Serve(const ServeFlags& flags) {
                                           .blocklists = blocklists->get(),
                                           .appeals = appeals->get(),
                                           .detector = &detector,
+                                          .ledger = ledger->ledger.get(),
+                                          .ledger_follower = ledger->follower.get(),
+                                          .sanctions = sanctions->get(),
+                                          .breaches = breaches->get(),
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
@@ -356,7 +412,15 @@ int Serve(const ServeFlags& flags) {
         last_purge = Clock::Real().Now();
         auto n = (*complaints)->Purge();
         if (!n) spdlog::warn("complaints: purge: {}", n.status().message());
+        auto b = (*breaches)->Purge();
+        if (!b) spdlog::warn("breach: purge: {}", b.status().message());
       }
+      // Scheduled sanctions that began: their evidence.
+      if (Status s = (*sanctions)->PublishDue(); !s.ok())
+        spdlog::warn("sanctions: {}", s.message());
+      // Breach notices whose requested information is overdue: escalated.
+      if (auto n = (*breaches)->Sweep(); !n)
+        spdlog::warn("breach: sweep: {}", n.status().message());
       // Reputation decays without new evidence: rescore everything daily.
       if (Clock::Real().Now() - last_rescore >= std::chrono::hours(24)) {
         last_rescore = Clock::Real().Now();

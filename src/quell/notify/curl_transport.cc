@@ -25,6 +25,22 @@ size_t CaptureAnswer(char* data, size_t size, size_t nmemb, void* userp) {
   return n;
 }
 
+struct Capture {
+  std::string body;
+  std::size_t max = 0;
+  bool overflow = false;
+};
+size_t CaptureBody(char* data, size_t size, size_t nmemb, void* userp) {
+  auto* c = static_cast<Capture*>(userp);
+  size_t n = size * nmemb;
+  if (c->body.size() + n > c->max) {
+    c->overflow = true;
+    return 0;  // aborts the transfer
+  }
+  c->body.append(data, n);
+  return n;
+}
+
 // Peer text goes into logs and the portal: make it one printable line.
 std::string Printable(std::string_view s) {
   std::string out;
@@ -50,7 +66,7 @@ Status FromHttpStatus(long code, const std::string& peer, const std::string& ans
 Status FromCurlError(CURLcode rc, const std::string& peer, const char* detail) {
   std::string msg = std::string(curl_easy_strerror(rc));
   if (detail != nullptr && detail[0] != '\0') msg = detail;
-  msg = "POST to " + peer + " failed: " + Printable(msg);
+  msg = "request to " + peer + " failed: " + Printable(msg);
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
       return DeadlineExceeded(msg);
@@ -77,6 +93,50 @@ class CurlTransport final : public Transport {
       return PostOrThrow(post);
     } catch (const std::exception& e) {
       return Internal(std::string("POST failed: ") + e.what());
+    }
+  }
+
+  Result<std::string> Get(const std::string& url_text, std::string_view bearer_token,
+                          std::chrono::milliseconds timeout, std::size_t max_bytes) override {
+    try {
+      auto url = internal::ParseHttpUrl(url_text);
+      if (!url) return url.status();
+      std::string peer = internal::PeerName(*url);
+      std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+      if (!curl) return Internal("curl_easy_init failed");
+      CURL* h = curl.get();
+      std::unique_ptr<curl_slist, SlistDeleter> headers;
+      if (!bearer_token.empty()) {
+        headers.reset(curl_slist_append(
+            nullptr, ("Authorization: Bearer " + std::string(bearer_token)).c_str()));
+        if (!headers) return Internal("curl_slist_append failed");
+      }
+      Capture capture{.max = max_bytes};
+      char error[CURL_ERROR_SIZE] = {0};
+      long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
+      curl_easy_setopt(h, CURLOPT_URL, url_text.c_str());
+      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+      if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+      curl_easy_setopt(h, CURLOPT_USERAGENT, "quell/1");
+      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CaptureBody);
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &capture);
+      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+      CURLcode rc = curl_easy_perform(h);
+      if (capture.overflow)
+        return PayloadTooLarge("the answer from " + peer + " exceeds " + std::to_string(max_bytes) +
+                               " bytes");
+      if (rc != CURLE_OK) return FromCurlError(rc, peer, error);
+      long code = 0;
+      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+      if (code < 200 || code >= 300)
+        return FromHttpStatus(code, peer, capture.body.substr(0, kMaxQuotedAnswer));
+      return std::move(capture.body);
+    } catch (const std::exception& e) {
+      return Internal(std::string("GET failed: ") + e.what());
     }
   }
 

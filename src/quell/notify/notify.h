@@ -146,6 +146,11 @@ class Transport {
   // The message names the peer and what went wrong ("HTTP 500 from host:port:
   // ..."); it must not contain the request body. Must be thread-safe.
   virtual Status Post(const HttpPost& post) = 0;
+  // GETs `url` and returns the body of a 2xx answer (at most `max_bytes`, else
+  // PayloadTooLarge); errors as for Post. For pulling from peers (ledger
+  // replicas). The default implementation has no network: FailedPrecondition.
+  virtual Result<std::string> Get(const std::string& url, std::string_view bearer_token,
+                                  std::chrono::milliseconds timeout, std::size_t max_bytes);
 };
 
 // True for the codes Transport::Post uses for transient failures.

@@ -48,6 +48,11 @@ Result<NoticeStatus> ParseNoticeStatus(std::string_view name) {
                          "' (expected pending, sent, failed or held)");
 }
 
+Result<std::string> Transport::Get(const std::string& url, std::string_view,
+                                   std::chrono::milliseconds, std::size_t) {
+  return FailedPrecondition("this transport cannot GET " + url);
+}
+
 bool IsRetryable(const Status& s) {
   return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kDeadlineExceeded ||
          s.code() == StatusCode::kResourceExhausted;

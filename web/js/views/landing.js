@@ -33,7 +33,7 @@ const ACTIONS = [
 const INSTITUTIONS = [
   { title: k('landing.more.complaints.title'), body: k('landing.more.complaints.body') },
   { title: k('landing.more.traceback.title'), body: k('landing.more.traceback.body') },
-  { title: k('landing.more.ledger.title'), body: k('landing.more.ledger.body') },
+  { title: k('landing.more.ledger.title'), body: k('landing.more.ledger.body'), href: '#/sanctions/public', link: k('landing.more.ledger.link') },
   { title: k('landing.more.breach.title'), body: k('landing.more.breach.body') },
 ];
 
@@ -165,7 +165,8 @@ export function render() {
       h(
         'ul',
         { class: 'card-grid card-grid-4' },
-        INSTITUTIONS.map((x) => h('li', { class: 'card card-plain' }, h('h3', { i18n: x.title }), h('p', { i18n: x.body }))),
+        INSTITUTIONS.map((x) => h('li', { class: 'card card-plain' }, h('h3', { i18n: x.title }), h('p', { i18n: x.body }),
+          x.href ? h('a', { class: 'card-link', href: x.href, i18n: x.link }) : null)),
       ),
     ),
 

@@ -88,6 +88,9 @@ void RegisterEventsRoutes(RouteTable& table);      // routes_events.cc: /api/v1/
 void RegisterFindingsRoutes(RouteTable& table);    // routes_findings.cc: /api/v1/findings
 void RegisterReputationRoutes(RouteTable& table);  // routes_reputation.cc: numbers, marks
 void RegisterReportsRoutes(RouteTable& table);     // routes_reports.cc: reports, cases
+void RegisterLedgerRoutes(RouteTable& table);      // routes_ledger.cc: /api/v1/ledger
+void RegisterSanctionsRoutes(RouteTable& table);   // routes_sanctions.cc: /api/v1/sanctions
+void RegisterBreachRoutes(RouteTable& table);      // routes_breach.cc: /api/v1/breaches
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);
