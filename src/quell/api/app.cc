@@ -145,6 +145,7 @@ struct App::Impl {
     RegisterLedgerRoutes(table);
     RegisterSanctionsRoutes(table);
     RegisterBreachRoutes(table);
+    RegisterTracebackRoutes(table);
     for (std::size_t i = 0; i < table.routes().size(); ++i) {
       const RouteSpec& r = table.routes()[i];
       router.Add(r.method, r.pattern, i);

@@ -69,6 +69,7 @@ class Ledger;
 class Follower;
 class Sanctions;
 class BreachNotices;
+class Traceback;
 }  // namespace quell::enforce
 
 namespace quell::api {
@@ -120,6 +121,7 @@ struct Services {
   enforce::Follower* ledger_follower = nullptr;       // a replica's state: /api/v1/ledger/replica
   enforce::Sanctions* sanctions = nullptr;            // /api/v1/sanctions
   enforce::BreachNotices* breaches = nullptr;         // /api/v1/breaches
+  enforce::Traceback* traceback = nullptr;            // /api/v1/traceback, /api/v1/carriers
   // The organisation whose signer signs originating calls ([screen] signing_org);
   // only its keys (and admins) may screen originating calls. Empty: none.
   std::optional<int64_t> screen_signing_org;

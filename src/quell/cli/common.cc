@@ -21,7 +21,7 @@ namespace {
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
     "region",   "data_dir", "http.*",   "sip.*", "store.*",  "access.*",
-    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "reputation.*", "complaints.*", "ledger.*",
+    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "reputation.*", "complaints.*", "ledger.*", "traceback.*",
     "breach.*", "log.level",
 };
 

@@ -21,6 +21,7 @@
 #include "quell/cli/demo.h"
 #include "quell/cli/demo_breach.h"
 #include "quell/cli/demo_sanctions.h"
+#include "quell/cli/demo_traceback.h"
 #include "quell/cli/demo_traffic.h"
 #include "quell/cli/detect_config.h"
 #include "quell/cli/dnc_config.h"
@@ -29,12 +30,15 @@
 #include "quell/cli/screen_config.h"
 #include "quell/cli/shaken_config.h"
 #include "quell/cli/sip_config.h"
+#include "quell/cli/traceback_config.h"
 #include "quell/core/ids.h"
 #include "quell/core/number_plan.h"
 #include "quell/detect/engine.h"
 #include "quell/detect/findings.h"
 #include "quell/enforce/breach.h"
 #include "quell/enforce/sanctions.h"
+#include "quell/enforce/scorecard.h"
+#include "quell/enforce/traceback.h"
 #include "quell/events/evidence.h"
 #include "quell/events/fanout.h"
 #include "quell/notify/notify.h"
@@ -300,7 +304,33 @@ int Serve(const ServeFlags& flags) {
   if (!findings) return fail(findings.status());
   const NumberPlan detect_plan(env->region);
   detect::Engine detector(detect_plan, *detect_config, findings->get());
-  events::FanOut call_events({violations->get(), &detector});
+  // Traceback through carriers, and their scorecards from the screened calls.
+  auto traceback_options = TracebackOptionsFrom(*env);
+  if (!traceback_options) return fail(traceback_options.status());
+  traceback_options->sanctions_for_carrier = enforce::CountSanctionsAgainst(**sanctions);
+  traceback_options->complaints_for_carrier = [centre = complaints->get()](int64_t org) -> int64_t {
+    // Complaint cases forwarded to the carrier, paged.
+    int64_t n = 0, before = 0;
+    for (int page = 0; page < 100; ++page) {
+      auto list = centre->List({.org_id = org, .before_id = before, .limit = 1000});
+      if (!list) return -1;
+      n += static_cast<int64_t>(list->size());
+      if (list->size() < 1000) break;
+      before = list->back().id;
+    }
+    return n;
+  };
+  if (flags.demo) {
+    if (Status s = SeedTraceback(**store, **accounts, Clock::Real(), *traceback_options,
+                                 notifier->get(), own_ledger);
+        !s.ok()) {
+      return fail(s.WithContext("seeding the traceback demo"));
+    }
+  }
+  auto traceback = enforce::Traceback::Open(**store, Clock::Real(), *traceback_options,
+                                            notifier->get(), own_ledger);
+  if (!traceback) return fail(traceback.status().WithContext("opening traceback"));
+  events::FanOut call_events({violations->get(), &detector, &(*traceback)->scorecard()});
   if (flags.demo) {
     // Findings from the start: a few hours of simulated traffic, once per data directory.
     auto any = (*findings)->List({.limit = 1});
@@ -347,6 +377,7 @@ int Serve(const ServeFlags& flags) {
                                           .ledger_follower = ledger->follower.get(),
                                           .sanctions = sanctions->get(),
                                           .breaches = breaches->get(),
+                                          .traceback = traceback->get(),
                                           .screen_signing_org = screening->signing_org_id,
                                           .reload_screen_policy = reload_screen});
   auto server = net::HttpServer::Create(
@@ -388,6 +419,7 @@ int Serve(const ServeFlags& flags) {
 
   TimePoint last_rescore = Clock::Real().Now();
   TimePoint last_purge{};
+  TimePoint last_scorecard = Clock::Real().Now();
   TimePoint last_blocklist{};  // the first pass builds: evidence from the demo seed arrived since
   while (true) {
     const int sig = net::WaitForSignal(std::chrono::seconds(5));
@@ -412,6 +444,8 @@ int Serve(const ServeFlags& flags) {
         last_purge = Clock::Real().Now();
         auto n = (*complaints)->Purge();
         if (!n) spdlog::warn("complaints: purge: {}", n.status().message());
+        auto tb = (*traceback)->PurgeCdrs();
+        if (!tb.has_value()) spdlog::warn("traceback: purge: {}", tb.status().message());
         auto b = (*breaches)->Purge();
         if (!b) spdlog::warn("breach: purge: {}", b.status().message());
       }
@@ -419,6 +453,14 @@ int Serve(const ServeFlags& flags) {
       if (Status s = (*sanctions)->PublishDue(); !s.ok())
         spdlog::warn("sanctions: {}", s.message());
       // Breach notices whose requested information is overdue: escalated.
+      // Traceback requests past their deadline; scorecard counts to the store.
+      if (auto n = (*traceback)->Sweep(); !n.has_value())
+        spdlog::warn("traceback: sweep: {}", n.status().message());
+      if (Clock::Real().Now() - last_scorecard >= std::chrono::minutes(1)) {
+        last_scorecard = Clock::Real().Now();
+        if (Status s = (*traceback)->scorecard().Flush(); !s.ok())
+          spdlog::warn("scorecards: {}", s.message());
+      }
       if (auto n = (*breaches)->Sweep(); !n)
         spdlog::warn("breach: sweep: {}", n.status().message());
       // Reputation decays without new evidence: rescore everything daily.

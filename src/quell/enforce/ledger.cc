@@ -410,9 +410,9 @@ class Ledger::Impl {
     if (internal::DecodeBody(body, rec)) {
       rec = LedgerRecord{};
       rec.seq = seq;
-      rec.body = std::string(body);
       rec.hash = internal::HashBody(body);
     }
+    rec.body = std::string(body);
     rec.frame = std::move(frame);
     return rec;
   }

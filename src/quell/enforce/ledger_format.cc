@@ -296,7 +296,6 @@ std::optional<std::string> DecodeBody(std::string_view body, LedgerRecord& out) 
   if (r.pos != body.size()) return "trailing bytes after the signature";
   std::memcpy(out.entry.signature.data(), sig.data(), 64);
   if (out.seq == 0) return "sequence number 0";
-  out.body = std::string(body);
   out.hash = HashBody(body);
   return std::nullopt;
 }

@@ -91,6 +91,7 @@ void RegisterReportsRoutes(RouteTable& table);     // routes_reports.cc: reports
 void RegisterLedgerRoutes(RouteTable& table);      // routes_ledger.cc: /api/v1/ledger
 void RegisterSanctionsRoutes(RouteTable& table);   // routes_sanctions.cc: /api/v1/sanctions
 void RegisterBreachRoutes(RouteTable& table);      // routes_breach.cc: /api/v1/breaches
+void RegisterTracebackRoutes(RouteTable& table);   // routes_traceback.cc: /api/v1/traceback, carriers
 
 // Writes the standard error body for `status` (never the message of an Internal).
 void WriteError(Context& ctx, const Status& status);

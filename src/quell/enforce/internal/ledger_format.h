@@ -29,7 +29,8 @@ std::string SigningInput(std::string_view kind, std::string_view key_id, int64_t
 std::string EncodeBody(uint64_t seq, int64_t appended_ms, const Hash& prev,
                        const LedgerEntry& entry);
 // Decodes a body strictly (every length in bounds, nothing left over, version 1).
-// On success fills `out` (body and hash included). Returns the reason otherwise.
+// On success fills `out`'s fields and hash (not `body`: callers that keep the
+// bytes copy them). Returns the reason otherwise.
 std::optional<std::string> DecodeBody(std::string_view body, LedgerRecord& out);
 
 // A frame: u32 LE body length, u32 LE CRC-32 of the body, the body.
