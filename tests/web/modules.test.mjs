@@ -243,14 +243,14 @@ test('phone numbers: a filter accepts digits and E.164, ignoring spaces and dash
 
 test('navigation: call screening for carriers, analysts and administrators only', () => {
   const hrefs = (role) => workspacePages(role).map((p) => p.href);
-  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken', '#/cases', '#/sanctions/check', '#/ledger']);
-  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/ledger']);
+  assert.deepEqual(hrefs('carrier'), ['#/screening', '#/findings', '#/carrier/shaken', '#/cases', '#/sanctions/check', '#/traceback/requests', '#/carriers', '#/ledger']);
+  assert.deepEqual(hrefs('analyst'), ['#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/traceback', '#/carriers', '#/ledger']);
   assert.ok(hrefs('admin').includes('#/screening'));
   assert.ok(!hrefs('admin').includes('#/carrier/shaken'));
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/screening'), role);
   for (const page of workspacePages('carrier')) assert.ok(page.desc, `${page.href} has a dashboard description`);
   const [, workspace] = navGroups({ role: 'analyst' });
-  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/ledger']);
+  assert.deepEqual(workspace.items.map((p) => p.href), ['#/dashboard', '#/screening', '#/findings', '#/dnc/registry', '#/appeals', '#/cases', '#/breaches', '#/sanctions', '#/traceback', '#/carriers', '#/ledger']);
 });
 
 test('navigation: the Do-Not-Call pages for businesses and for the register\'s staff', () => {
@@ -276,7 +276,7 @@ test('navigation: complaint cases for analysts, administrators and carriers; rep
   for (const role of ['analyst', 'admin', 'carrier']) assert.ok(hrefs(role).includes('#/cases'), role);
   for (const role of ['citizen', 'business', 'app', 'data_controller']) assert.ok(!hrefs(role).includes('#/cases'), role);
   for (const role of ['analyst', 'admin', 'carrier']) for (const page of workspacePages(role)) assert.ok(page.desc, `${page.href} has a dashboard description`);
-  assert.deepEqual(navGroups(null)[0].items.map((p) => p.href), ['#/', '#/dnc', '#/report', '#/check', '#/sanctions/public']);
+  assert.deepEqual(navGroups(null)[0].items.map((p) => p.href), ['#/', '#/dnc', '#/report', '#/check', '#/sanctions/public', '#/carriers/scorecards']);
   assert.ok(navGroups({ role: 'citizen' })[0].items.some((p) => p.href === '#/report'));
   assert.ok(!navGroups({ role: 'citizen' }).some((g) => g.items.some((p) => p.href === '#/cases')));
 });

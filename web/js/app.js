@@ -16,6 +16,7 @@ import { h, raw } from './dom.js';
 import { navGroups, ROLES, SCREENING_ROLES, DNC_REGISTRY_ROLES } from './nav.js';
 import { FINDINGS_ROLES, APPEALS_ROLES, CASES_ROLES, BREACH_ROLES } from './nav.js';
 import { SANCTIONS_ROLES, SANCTIONS_CHECK_ROLES, LEDGER_ROLES } from './nav.js';
+import { TRACEBACK_ROLES, TRACEBACK_QUEUE_ROLES, CARRIERS_ROLES } from './nav.js';
 import * as landing from './views/landing.js';
 import * as login from './views/login.js';
 import * as dashboard from './views/dashboard.js';
@@ -38,6 +39,8 @@ import * as cases from './views/cases.js';
 import * as breaches from './views/breaches.js';
 import * as sanctions from './views/sanctions.js';
 import * as ledger from './views/ledger.js';
+import * as traceback from './views/traceback.js';
+import * as carriers from './views/carriers.js';
 
 // path -> {render(ctx), title: key, roles?: [...] (signed-in only), guestOnly?}
 const ROUTES = {
@@ -64,10 +67,14 @@ const ROUTES = {
   '/sanctions/check': { render: sanctions.renderCheck, title: sanctions.checkTitle, roles: SANCTIONS_CHECK_ROLES },
   '/sanctions/public': { render: sanctions.renderPublic, title: sanctions.publicTitle },
   '/ledger': { render: ledger.render, title: ledger.title, roles: LEDGER_ROLES },
+  '/traceback': { render: traceback.render, title: traceback.title, roles: TRACEBACK_ROLES },
+  '/traceback/requests': { render: traceback.renderRequests, title: traceback.requestsTitle, roles: TRACEBACK_QUEUE_ROLES },
+  '/carriers': { render: carriers.render, title: carriers.title, roles: CARRIERS_ROLES },
+  '/carriers/scorecards': { render: carriers.renderScorecards, title: carriers.scorecardsTitle },
 };
 
 // Pages that also show one item by its id: #/findings/42 is #/findings?id=42.
-const ITEM_PAGES = ['/findings', '/sanctions', '/ledger'];
+const ITEM_PAGES = ['/findings', '/sanctions', '/ledger', '/traceback'];
 
 // path -> {path, id} when `path` is an item of one of ITEM_PAGES, else null.
 function itemPage(path) {

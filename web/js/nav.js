@@ -10,6 +10,7 @@ export const PUBLIC_PAGES = [
   { href: '#/report', path: '/report', label: k('nav.report') },
   { href: '#/check', path: '/check', label: k('nav.check') },
   { href: '#/sanctions/public', path: '/sanctions/public', label: k('nav.sanctions_public') },
+  { href: '#/carriers/scorecards', path: '/carriers/scorecards', label: k('nav.scorecards') },
 ];
 
 export const DASHBOARD = { href: '#/dashboard', path: '/dashboard', label: k('nav.dashboard') };
@@ -85,6 +86,22 @@ export const SANCTIONS_CHECK_PAGES = [
   { href: '#/sanctions/check', path: '/sanctions/check', label: k('nav.sanctions_check'), desc: k('dashboard.tools.sanctions_check') },
 ];
 
+// Traceback (docs/traceback.md): analysts and administrators open cases and
+// follow their path; carriers answer the requests in their queue; the carrier
+// registry is kept by staff, and carriers keep their own contacts in it.
+export const TRACEBACK_ROLES = ['analyst', 'admin'];
+export const TRACEBACK_PAGES = [
+  { href: '#/traceback', path: '/traceback', label: k('nav.traceback'), desc: k('dashboard.tools.traceback') },
+];
+export const TRACEBACK_QUEUE_ROLES = ['carrier'];
+export const TRACEBACK_QUEUE_PAGES = [
+  { href: '#/traceback/requests', path: '/traceback/requests', label: k('nav.traceback_requests'), desc: k('dashboard.tools.traceback_requests') },
+];
+export const CARRIERS_ROLES = ['carrier', 'analyst', 'admin'];
+export const CARRIERS_PAGES = [
+  { href: '#/carriers', path: '/carriers', label: k('nav.carriers'), desc: k('dashboard.tools.carriers') },
+];
+
 // The enforcement ledger: every organisation reads it; citizens do not.
 export const LEDGER_ROLES = ['business', 'carrier', 'app', 'data_controller', 'analyst', 'admin'];
 export const LEDGER_PAGES = [
@@ -106,6 +123,9 @@ export function workspacePages(role) {
   if (SANCTIONS_ROLES.includes(role)) pages.push(...SANCTIONS_PAGES);
   // Staff reach the check from the sanctions page; carriers have it in the menu.
   if (role === 'carrier') pages.push(...SANCTIONS_CHECK_PAGES);
+  if (TRACEBACK_ROLES.includes(role)) pages.push(...TRACEBACK_PAGES);
+  if (TRACEBACK_QUEUE_ROLES.includes(role)) pages.push(...TRACEBACK_QUEUE_PAGES);
+  if (CARRIERS_ROLES.includes(role)) pages.push(...CARRIERS_PAGES);
   if (LEDGER_ROLES.includes(role)) pages.push(...LEDGER_PAGES);
   return pages;
 }

@@ -208,7 +208,7 @@ test('switching to 简体中文 translates everything, without a reload, and per
   assert.equal(await page.evaluate(() => localStorage.getItem('quell.lang')), 'zh');
   assert.equal((await page.textContent('.brand-tagline')).trim(), text('zh', 'shell.tagline'));
   const nav = (await page.locator('#nav-list a').allTextContents()).map((s) => s.trim());
-  assert.deepEqual(nav, ['nav.home', 'nav.dnc', 'nav.report', 'nav.check', 'nav.sanctions_public'].map((k) => text('zh', k)));
+  assert.deepEqual(nav, ['nav.home', 'nav.dnc', 'nav.report', 'nav.check', 'nav.sanctions_public', 'nav.scorecards'].map((k) => text('zh', k)));
   const vocab = await vocabulary();
   const kinds = await page.locator('.kind-list dt').allTextContents();
   assert.deepEqual(kinds.map((s) => s.trim()), vocab.nuisance_kinds.map((t) => t.zh));

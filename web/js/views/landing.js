@@ -32,7 +32,7 @@ const ACTIONS = [
 
 const INSTITUTIONS = [
   { title: k('landing.more.complaints.title'), body: k('landing.more.complaints.body') },
-  { title: k('landing.more.traceback.title'), body: k('landing.more.traceback.body') },
+  { title: k('landing.more.traceback.title'), body: k('landing.more.traceback.body'), href: '#/carriers/scorecards', link: k('landing.more.traceback.link') },
   { title: k('landing.more.ledger.title'), body: k('landing.more.ledger.body'), href: '#/sanctions/public', link: k('landing.more.ledger.link') },
   { title: k('landing.more.breach.title'), body: k('landing.more.breach.body') },
 ];

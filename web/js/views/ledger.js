@@ -234,9 +234,12 @@ function recordItem(r, keys, staff, current) {
     key ? [' · ', raw(key.organisation)] : null,
     revokedBefore(key, r.seq) ? [' ', h('span', { class: 'badge badge-danger', i18n: k('ledger.key_revoked') })] : null);
   const payload = r.payload && typeof r.payload === 'object' ? r.payload : null;
-  const related = payload && r.kind === 'sanction' && payload.sanction_id && staff
-    ? h('a', { class: 'ledger-related', href: `#/sanctions/${payload.sanction_id}`, i18n: k('ledger.see_sanction'), args: { id: payload.sanction_id } })
-    : null;
+  let related = null;
+  if (payload && r.kind === 'sanction' && payload.sanction_id && staff) {
+    related = h('a', { class: 'ledger-related', href: `#/sanctions/${payload.sanction_id}`, i18n: k('ledger.see_sanction'), args: { id: payload.sanction_id } });
+  } else if (payload && r.kind === 'traceback' && payload.case_id && staff) {
+    related = h('a', { class: 'ledger-related', href: `#/traceback/${payload.case_id}`, i18n: k('ledger.see_traceback'), args: { id: payload.case_id } });
+  }
   const dl = h('dl', { class: 'ledger-record-facts' });
   const fact = (label, value) => dl.append(h('dt', { i18n: label }), h('dd', {}, value));
   fact(k('ledger.signed_by'), signer);
