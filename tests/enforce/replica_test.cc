@@ -185,3 +185,35 @@ TEST_F(ReplicaTest, ABadRecordFromThePrimaryIsNotTaken) {
 
 }  // namespace
 }  // namespace quell::enforce
+
+namespace quell::enforce {
+namespace {
+
+TEST_F(ReplicaTest, APrimaryWhoseLedgerGotShorterIsCaught) {
+  AppendViolations(6);
+  ASSERT_TRUE(follower_->Sync().has_value());
+  // The primary's ledger replaced by an older copy of itself.
+  primary_.reset();
+  std::string file;
+  {
+    std::ifstream in(PrimaryFile(), std::ios::binary);
+    file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::size_t pos = internal::kFileMagic.size();
+  std::string_view body;
+  std::string reason;
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(internal::NextFrame(file, pos, body, reason), internal::FrameResult::kOk);
+  {
+    std::ofstream o(PrimaryFile(), std::ios::binary | std::ios::trunc);
+    o << file.substr(0, pos);
+  }
+  QUELL_ASSERT_OK_AND_ASSIGN(primary_, Ledger::Open({.dir = dir_.File("primary")}, clock_));
+  EXPECT_EQ(primary_->head().seq, 4u);
+  EXPECT_EQ(follower_->Sync().status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(follower_->status().diverged);
+  EXPECT_EQ(follower_->status().diverged->seq, 5u);
+}
+
+}  // namespace
+}  // namespace quell::enforce

@@ -91,7 +91,12 @@ json HeadJson(const LedgerHead& h) { return json{{"seq", h.seq}, {"hash", Hex(h.
 Result<std::string> LedgerPageJson(const Ledger& ledger, uint64_t after, int limit) {
   LedgerHead head = ledger.head();
   json out = {{"records", json::array()}, {"head", HeadJson(head)}};
-  if (after > head.seq) return NotFound("the ledger has " + std::to_string(head.seq) + " records");
+  // Past the head: no records and no anchor — a replica that holds more than
+  // this primary learns that the primary's ledger got shorter.
+  if (after > head.seq) {
+    out["anchor"] = nullptr;
+    return out.dump();
+  }
   if (after > 0) {
     QUELL_ASSIGN_OR_RETURN(LedgerRecord anchor, ledger.Get(after));
     out["anchor"] = HeadJson({anchor.seq, anchor.hash});
