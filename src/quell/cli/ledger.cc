@@ -151,6 +151,8 @@ int Verify(const VerifyFlags& f) {
   std::cout << "ok: " << report->records << " records, " << report->bytes << " bytes, head "
             << report->head.seq << " " << enforce::Hex(report->head.hash) << "\n"
             << "operator key " << enforce::EncodeKey(report->operator_key) << "\n"
+            << (report->torn_tail ? "(the file ends in a frame still being written; not checked)\n"
+                                  : "")
             << (f.no_signatures ? "framing and chain" : "framing, chain and every signature")
             << " checked in " << secs << " s ("
             << static_cast<uint64_t>(secs > 0 ? report->records / secs : 0) << " records/s)\n";

@@ -212,6 +212,7 @@ struct VerifyReport {
   uint64_t first_bad = 0;  // the first bad record's sequence number (0: none)
   std::string reason;      // why it is bad
   PublicKey operator_key{};
+  bool torn_tail = false;  // the file ends in an unfinished frame (not checked, not an error)
 };
 
 // Checks a ledger file: framing (magic, lengths, CRC), sequence, the hash chain,

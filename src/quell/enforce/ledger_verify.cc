@@ -226,12 +226,12 @@ Result<VerifyReport> VerifyLedgerFile(const std::string& path, const VerifyOptio
     stop_seq = first_bad_sig;
     stop_reason = "bad signature";
   }
-  if (stop_seq == 0 && scan->kind != internal::ScanEnd::kClean) {
+  // A frame running past the end is an append still being written (or one that
+  // never completed, which the server cuts off at start): not damage.
+  if (scan->kind == internal::ScanEnd::kTorn) report.torn_tail = true;
+  if (stop_seq == 0 && scan->kind == internal::ScanEnd::kBad) {
     stop_seq = good + 1;
-    stop_reason = scan->kind == internal::ScanEnd::kTorn
-                      ? "torn final frame at byte " + std::to_string(scan->offset) +
-                            " (an append that never completed)"
-                      : scan->reason + " in the frame at byte " + std::to_string(scan->offset);
+    stop_reason = scan->reason + " in the frame at byte " + std::to_string(scan->offset);
   }
   if (stop_seq != 0) {
     report.first_bad = stop_seq;
