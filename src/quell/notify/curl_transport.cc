@@ -86,6 +86,21 @@ struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// What every request sets: the URL, http(s) only, no redirects, no signals,
+// the whole-request and connect timeouts, the headers and the error buffer.
+void SetCommon(CURL* h, const std::string& url, std::chrono::milliseconds timeout,
+               curl_slist* headers, char* error) {
+  const long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  if (headers != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+}
+
 class CurlTransport final : public Transport {
  public:
   Status Post(const HttpPost& post) override {
@@ -113,18 +128,10 @@ class CurlTransport final : public Transport {
       }
       Capture capture{.max = max_bytes};
       char error[CURL_ERROR_SIZE] = {0};
-      long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
-      curl_easy_setopt(h, CURLOPT_URL, url_text.c_str());
-      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-      if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+      SetCommon(h, url_text, timeout, headers.get(), error);
       curl_easy_setopt(h, CURLOPT_USERAGENT, "quell/1");
       curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CaptureBody);
       curl_easy_setopt(h, CURLOPT_WRITEDATA, &capture);
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
       CURLcode rc = curl_easy_perform(h);
       if (capture.overflow)
         return PayloadTooLarge("the answer from " + peer + " exceeds " + std::to_string(max_bytes) +
@@ -165,21 +172,13 @@ class CurlTransport final : public Transport {
 
     std::string answer;
     char error[CURL_ERROR_SIZE] = {0};
-    long timeout_ms = std::max<long>(1, static_cast<long>(post.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_URL, post.url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    SetCommon(h, post.url, post.timeout, headers.get(), error);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, post.body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post.body.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_USERAGENT, "quell-notify/1");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CaptureAnswer);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) return FromCurlError(rc, peer, error);
