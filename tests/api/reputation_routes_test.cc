@@ -160,11 +160,17 @@ TEST_F(ReputationApiTest, MarksThenLookupInAnyForm) {
     EXPECT_EQ(b["label_text"]["zh"], "诈骗");
     EXPECT_EQ(b["score"], 57);
     EXPECT_EQ(b["counts"]["marks"], 5);
+    EXPECT_TRUE(b["confidence"].is_number_float());
+    // Written without a JSON tree, yet byte for byte what the tree writes.
+    EXPECT_EQ(b.dump(), res.body);
   }
   // A number nobody marked: an answer, not a 404.
-  json clean = Body(Call("GET", "/api/v1/numbers/13900139000", app_key_));
+  auto none = Call("GET", "/api/v1/numbers/13900139000", app_key_);
+  json clean = Body(none);
   EXPECT_TRUE(clean["label"].is_null());
   EXPECT_EQ(clean["score"], 0);
+  EXPECT_EQ(clean["national"], "139 0013 9000");
+  EXPECT_EQ(clean.dump(), none.body);
   EXPECT_EQ(Call("GET", "/api/v1/numbers/hello", app_key_).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/numbers/13800138000", "").status, 401);
 }
@@ -208,6 +214,7 @@ TEST_F(ReputationApiTest, BatchLookupAndHashPrefix) {
   EXPECT_EQ(r[0]["label"], "fraud");
   EXPECT_TRUE(r[1]["label"].is_null());
   EXPECT_EQ(r[2]["error"]["code"], "invalid_argument");
+  EXPECT_EQ(Body(res).dump(), res.body);
 
   unsigned char d[32];
   const std::string e164 = "+8613800138000";

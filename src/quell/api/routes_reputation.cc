@@ -13,6 +13,8 @@
 //   POST /api/v1/appeals                          the holder of a number appeals its label
 //   GET  /api/v1/appeals, /api/v1/appeals/{id}    analysts; the appellant's organisation
 //   POST /api/v1/appeals/{id}/decision            analysts: upheld or cleared
+#include <charconv>
+
 #include "quell/api/internal/json.h"
 #include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
@@ -49,46 +51,104 @@ Json LabelJson(reputation::Label l) {
   return std::string(reputation::Name(l));
 }
 
-Json StandingJson(uint64_t number, const reputation::Lookup& found) {
+void AppendString(std::string& out, std::string_view s) {
+  out += '"';
+  net::AppendJsonEscaped(out, s);
+  out += '"';
+}
+
+void AppendInt(std::string& out, int64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// A number's standing as JSON text, written straight out: this is the answer
+// to every app's lookup before the phone rings (GET /api/v1/numbers/{n}), so no
+// JSON tree is built for it. Members in name order, as the tree would write
+// them; the other routes embed it through StandingJson.
+std::string StandingText(uint64_t number, const reputation::Lookup& found) {
+  std::string out;
+  out.reserve(400);
   auto n = PhoneNumber::FromCompact(number);
-  Json out = {{"number", n ? n->E164() : "+" + std::to_string(number)},
-              {"national", n ? n->National() : ""}};
-  if (found.own) {
-    const reputation::Standing& s = *found.own;
-    const Term& term = reputation::TermOf(s.label);
-    out["label"] = LabelJson(s.label);
-    out["label_text"] = s.label == reputation::Label::kNone
-                            ? Json(nullptr)
-                            : Json{{"en", term.en}, {"zh", term.zh}};
-    out["category"] = s.category ? Json(std::string(Name(*s.category))) : Json(nullptr);
-    out["score"] = s.score;
-    out["confidence"] = s.confidence / 100.0;
-    out["counts"] = {{"reports", s.reports}, {"marks", s.marks}, {"machine", s.machine}};
-    out["updated"] = TimeJson(TimePoint(std::chrono::seconds(s.updated_s)));
+  out += "{\"category\":";
+  const reputation::Standing* s = found.own ? &*found.own : nullptr;
+  if (s != nullptr && s->category) {
+    AppendString(out, Name(*s->category));
   } else {
-    out["label"] = nullptr;
-    out["label_text"] = nullptr;
-    out["category"] = nullptr;
-    out["score"] = 0;
-    out["confidence"] = 0;
-    out["counts"] = {{"reports", 0}, {"marks", 0}, {"machine", 0}};
-    out["updated"] = nullptr;
+    out += "null";
   }
+  out += ",\"confidence\":";
+  if (s == nullptr) {
+    out += '0';
+  } else if (s->confidence % 100 == 0) {
+    out += s->confidence == 0 ? "0.0" : "1.0";
+  } else {  // the shortest text that reads back as the same double, as nlohmann writes it
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, s->confidence / 100.0);
+    out.append(buf, r.ptr);
+  }
+  out += ",\"counts\":{\"machine\":";
+  AppendInt(out, s ? s->machine : 0);
+  out += ",\"marks\":";
+  AppendInt(out, s ? s->marks : 0);
+  out += ",\"reports\":";
+  AppendInt(out, s ? s->reports : 0);
+  out += "},\"label\":";
+  if (s != nullptr && s->label != reputation::Label::kNone) {
+    AppendString(out, reputation::Name(s->label));
+    const Term& term = reputation::TermOf(s->label);
+    out += ",\"label_text\":{\"en\":";
+    AppendString(out, term.en);
+    out += ",\"zh\":";
+    AppendString(out, term.zh);
+    out += '}';
+  } else {
+    out += "null,\"label_text\":null";
+  }
+  out += ",\"national\":";
+  AppendString(out, n ? n->National() : "");
+  out += ",\"number\":";
+  AppendString(out, n ? n->E164() : "+" + std::to_string(number));
   const reputation::RangeStanding& r = found.range;
-  Json range = {
-      {"flagged", r.flagged}, {"spam_in_10", r.spam_in_10}, {"spam_in_100", r.spam_in_100}};
+  out += ",\"range\":{";
   if (r.flagged) {
-    range["prefix"] = "+" + std::to_string(r.prefix);
-    range["digits_open"] = r.prefix_digits;
+    out += "\"digits_open\":";
+    AppendInt(out, r.prefix_digits);
+    out += ',';
   }
-  out["range"] = std::move(range);
+  out += r.flagged ? "\"flagged\":true" : "\"flagged\":false";
+  if (r.flagged) {
+    out += ",\"prefix\":\"+";
+    out += std::to_string(r.prefix);
+    out += '"';
+  }
+  out += ",\"spam_in_10\":";
+  AppendInt(out, r.spam_in_10);
+  out += ",\"spam_in_100\":";
+  AppendInt(out, r.spam_in_100);
+  out += "},\"score\":";
+  AppendInt(out, s ? s->score : 0);
+  out += ",\"updated\":";
+  if (s != nullptr && s->updated_s != 0) {
+    AppendString(out, FormatRfc3339(TimePoint(std::chrono::seconds(s->updated_s))));
+  } else {
+    out += "null";
+  }
+  out += '}';
   return out;
+}
+
+Json StandingJson(uint64_t number, const reputation::Lookup& found) {
+  return Json::parse(StandingText(number, found));
 }
 
 Status GetNumber(Context& ctx) {
   QUELL_ASSIGN_OR_RETURN(reputation::Reputation * rep, ReputationOf(ctx));
   QUELL_ASSIGN_OR_RETURN(uint64_t n, NumberOf(ctx, ctx.params.Get("number")));
-  WriteJson(ctx, 200, StandingJson(n, rep->Find(n)));
+  ctx.res.status = 200;
+  ctx.res.SetHeader("Content-Type", "application/json");
+  ctx.res.body = StandingText(n, rep->Find(n));
   return Status::Ok();
 }
 
@@ -102,22 +162,27 @@ Status LookupBatch(Context& ctx) {
   if (numbers.size() > kMaxBatch) {
     return InvalidArgument("at most " + std::to_string(kMaxBatch) + " numbers per lookup");
   }
-  Json results = Json::array();
+  // Written as text, as a single lookup is: up to 1,000 standings.
+  std::string out = "{\"results\":[";
   for (const Json& item : numbers) {
+    if (out.back() != '[') out += ',';
     if (!item.is_string()) {
-      results.push_back({{"error", {{"code", "invalid_argument"}, {"message", "not a string"}}}});
+      out += R"({"error":{"code":"invalid_argument","message":"not a string"}})";
       continue;
     }
     auto n = NumberOf(ctx, item.get<std::string>());
     if (!n) {
-      results.push_back(
-          {{"input", item},
-           {"error", {{"code", "invalid_argument"}, {"message", n.error().message()}}}});
+      out += Json{{"input", item},
+                  {"error", {{"code", "invalid_argument"}, {"message", n.error().message()}}}}
+                 .dump(-1, ' ', false, Json::error_handler_t::replace);
       continue;
     }
-    results.push_back(StandingJson(*n, rep->Find(*n)));
+    out += StandingText(*n, rep->Find(*n));
   }
-  WriteJson(ctx, 200, {{"results", std::move(results)}});
+  out += "]}";
+  ctx.res.status = 200;
+  ctx.res.SetHeader("Content-Type", "application/json");
+  ctx.res.body = std::move(out);
   return Status::Ok();
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,6 +9,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "quell/core/internal/block_cache.h"
 #include "quell/core/internal/number_type.h"
 
 namespace quell {
@@ -33,61 +33,24 @@ const std::vector<std::string>& Regions() {
   return *regions;
 }
 
-constexpr uint64_t kPow10[20] = {1ULL,
-                                 10ULL,
-                                 100ULL,
-                                 1000ULL,
-                                 10000ULL,
-                                 100000ULL,
-                                 1000000ULL,
-                                 10000000ULL,
-                                 100000000ULL,
-                                 1000000000ULL,
-                                 10000000000ULL,
-                                 100000000000ULL,
-                                 1000000000000ULL,
-                                 10000000000000ULL,
-                                 100000000000000ULL,
-                                 1000000000000000ULL,
-                                 10000000000000000ULL,
-                                 100000000000000000ULL,
-                                 1000000000000000000ULL,
-                                 10000000000000000000ULL};
+using internal::BlockCache;
+static_assert(NumberPlan::kPrefixDigits == BlockCache::kBlockDigits);
 
-// Decimal digits of v (1 for 0), without a division per digit: on the hot path.
-int DigitCount(uint64_t v) {
-  int n = 1;
-  while (n < 20 && v >= kPow10[n]) ++n;
-  return n;
-}
-
-// Slot layout: bit 63 filled | key (length 4 bits, prefix 27 bits) << 32 |
-// valid << 16 | type << 12 | region index (12 bits).
-constexpr uint64_t kFilled = 1ULL << 63;
-
-uint64_t KeyOf(uint64_t compact, int* length) {
-  const int len = DigitCount(compact);
-  *length = len;
-  const uint64_t prefix =
-      len > NumberPlan::kPrefixDigits ? compact / kPow10[len - NumberPlan::kPrefixDigits] : compact;
-  return (static_cast<uint64_t>(len) << 27) | prefix;  // prefix < 10^8 < 2^27
-}
-
-uint64_t Pack(uint64_t key, const NumberInfo& info) {
+// A verdict as a cache value: valid << 16 | type << 12 | region index (12 bits).
+uint32_t Pack(const NumberInfo& info) {
   const auto& regions = Regions();
   const auto it = std::lower_bound(regions.begin(), regions.end(), std::string(info.Region()));
-  const uint64_t region = it != regions.end() && *it == info.Region()
-                              ? static_cast<uint64_t>(it - regions.begin()) + 1
+  const uint32_t region = it != regions.end() && *it == info.Region()
+                              ? static_cast<uint32_t>(it - regions.begin()) + 1
                               : 0;
-  return kFilled | (key << 32) | (uint64_t{info.valid} << 16) |
-         (static_cast<uint64_t>(info.type) << 12) | region;
+  return (uint32_t{info.valid} << 16) | (static_cast<uint32_t>(info.type) << 12) | region;
 }
 
-NumberInfo Unpack(uint64_t slot) {
+NumberInfo Unpack(uint32_t value) {
   NumberInfo info;
-  info.valid = (slot >> 16) & 1;
-  info.type = static_cast<NumberType>((slot >> 12) & 0xF);
-  const uint64_t region = slot & 0xFFF;
+  info.valid = (value >> 16) & 1;
+  info.type = static_cast<NumberType>((value >> 12) & 0xF);
+  const uint32_t region = value & 0xFFF;
   if (region != 0) {
     const std::string& r = Regions()[region - 1];
     info.region[0] = r[0];
@@ -102,7 +65,7 @@ uint64_t WithCountryCode(int cc, std::string_view national) {
   if (national.empty() || national.size() > 15 || national[0] == '0') return 0;
   uint64_t v = static_cast<uint64_t>(cc);
   for (char c : national) v = v * 10 + static_cast<uint64_t>(c - '0');
-  return v != 0 && DigitCount(v) <= 15 ? v : 0;
+  return v != 0 && BlockCache::DigitCount(v) <= 15 ? v : 0;
 }
 
 bool IsSeparator(char c) {
@@ -137,12 +100,7 @@ NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
       std::copy(idd.begin(), idd.end(), idd_);
     }
   }
-  const std::size_t n = std::bit_ceil(std::max<std::size_t>(cache_slots, 64));
-  buckets_mask_ = n / kBucketSlots - 1;
-  // One bucket per cache line: over-allocate by a line and align.
-  slots_ = std::make_unique<std::atomic<uint64_t>[]>(n + kBucketSlots);
-  const auto addr = reinterpret_cast<std::uintptr_t>(slots_.get());
-  table_ = slots_.get() + ((64 - addr % 64) % 64) / sizeof(std::atomic<uint64_t>);
+  cache_ = std::make_unique<BlockCache>(cache_slots);
   Regions();  // built before the first call on a hot path
 }
 
@@ -220,60 +178,35 @@ NumberInfo NumberPlan::ClassifySlow(uint64_t compact) {
   return info;
 }
 
-std::size_t NumberPlan::BucketOf(uint64_t key) const {
-  // Fibonacci hashing spreads neighbouring prefixes over the table.
-  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & buckets_mask_;
-}
-
 void NumberPlan::Prefetch(uint64_t compact) const {
   if (compact == 0 || compact > kMaxCompact) return;
   int length = 0;
-  __builtin_prefetch(&table_[BucketOf(KeyOf(compact, &length)) * kBucketSlots]);
-}
-
-void NumberPlan::Store(std::size_t bucket, uint64_t key, const NumberInfo& info) const {
-  std::atomic<uint64_t>* b = &table_[bucket * kBucketSlots];
-  // An empty slot of the bucket, or else one chosen by the key (a slot lost
-  // to a concurrent store is simply recomputed later).
-  std::size_t victim = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 61);
-  for (std::size_t i = 0; i < kBucketSlots; ++i) {
-    if ((b[i].load(std::memory_order_relaxed) & kFilled) == 0) {
-      victim = i;
-      break;
-    }
-  }
-  b[victim].store(Pack(key, info), std::memory_order_relaxed);
+  cache_->Prefetch(BlockCache::KeyOf(compact, &length));
 }
 
 NumberInfo NumberPlan::Classify(uint64_t compact) const {
   if (compact == 0 || compact > kMaxCompact) return {};
   int length = 0;
-  const uint64_t key = KeyOf(compact, &length);
-  const std::size_t bucket = BucketOf(key);
-  const std::atomic<uint64_t>* b = &table_[bucket * kBucketSlots];
-  for (std::size_t i = 0; i < kBucketSlots; ++i) {
-    const uint64_t slot = b[i].load(std::memory_order_relaxed);
-    if ((slot & kFilled) && ((slot >> 32) & 0x7FFFFFFF) == key) return Unpack(slot);
-  }
+  const uint64_t key = BlockCache::KeyOf(compact, &length);
+  if (const auto hit = cache_->Find(key)) return Unpack(*hit);
   if (length <= kPrefixDigits) {
     const NumberInfo info = ClassifySlow(compact);
-    Store(bucket, key, info);
+    cache_->Store(key, Pack(info));
     return info;
   }
   // What the block caches is decided by the block, not by the number that
   // happened to arrive first: its lowest and highest numbers must agree, and
   // their verdict is kept. So no caller can choose a verdict for its neighbours
   // (poisoning), and a block whose plan decides on a later digit is not cached.
-  uint64_t scale = 1;
-  for (int i = kPrefixDigits; i < length; ++i) scale *= 10;
-  const uint64_t low = (compact / scale) * scale;
+  uint64_t low = 0, high = 0;
+  BlockCache::BlockBounds(compact, length, &low, &high);
   const NumberInfo first = ClassifySlow(low);
-  const NumberInfo last = ClassifySlow(low + scale - 1);
+  const NumberInfo last = ClassifySlow(high);
   const auto same = [](const NumberInfo& a, const NumberInfo& b) {
     return a.valid == b.valid && a.type == b.type && a.Region() == b.Region();
   };
   if (!same(first, last)) return ClassifySlow(compact);
-  Store(bucket, key, first);
+  cache_->Store(key, Pack(first));
   return first;
 }
 

@@ -17,7 +17,6 @@
 // cache is a table of atomics (a slot lost to a race is simply recomputed).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -25,6 +24,9 @@
 #include "quell/core/phone_number.h"
 
 namespace quell {
+namespace internal {
+class BlockCache;
+}
 
 struct NumberInfo {
   bool valid = false;  // valid in the numbering plan (libphonenumber IsValidNumber)
@@ -39,7 +41,8 @@ class NumberPlan {
   static constexpr int kPrefixDigits = 8;
 
   // `home_region`: the region national numbers belong to (quell.toml `region`).
-  // `cache_slots` is rounded up to a power of two (8 bytes each).
+  // `cache_slots` is rounded up to a power of two (8 bytes each); the cache is
+  // 8-way set-associative (core/internal/block_cache.h).
   explicit NumberPlan(std::string_view home_region = "CN", std::size_t cache_slots = 1 << 18);
   ~NumberPlan();
   NumberPlan(const NumberPlan&) = delete;
@@ -66,21 +69,12 @@ class NumberPlan {
   std::string_view home_region() const { return {home_region_, 2}; }
 
  private:
-  // The cache is 8-way set-associative: a bucket of 8 slots per cache line, so
-  // the ~70,000 blocks of a national plan's mobile ranges live together
-  // without evicting each other.
-  static constexpr std::size_t kBucketSlots = 8;
-  std::size_t BucketOf(uint64_t key) const;
-  void Store(std::size_t bucket, uint64_t key, const NumberInfo& info) const;
-
   char home_region_[3];
   int home_cc_ = 0;
   char home_cc_text_[4] = {};
   char ndd_[4] = {};  // national (trunk) prefix digits, e.g. "0"; empty if none
   char idd_[6] = {};  // preferred international prefix digits, e.g. "00"; empty if unknown
-  std::size_t buckets_mask_;
-  std::unique_ptr<std::atomic<uint64_t>[]> slots_;  // the allocation
-  std::atomic<uint64_t>* table_ = nullptr;          // its first cache-line-aligned slot
+  std::unique_ptr<internal::BlockCache> cache_;  // verdicts per block
 };
 
 }  // namespace quell

@@ -1,12 +1,17 @@
 #include "quell/core/phone_number.h"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <charconv>
+#include <mutex>
 
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
 
+#include "quell/core/internal/block_cache.h"
 #include "quell/core/internal/number_type.h"
 
 namespace quell {
@@ -15,6 +20,7 @@ namespace {
 using i18n::phonenumbers::PhoneNumberOfflineGeocoder;
 using i18n::phonenumbers::PhoneNumberUtil;
 using Proto = i18n::phonenumbers::PhoneNumber;
+using internal::BlockCache;
 
 PhoneNumberUtil& Util() { return *PhoneNumberUtil::GetInstance(); }
 
@@ -96,6 +102,107 @@ Proto ProtoOf(uint64_t compact) {
   return pn;
 }
 
+// The national display form, without libphonenumber on every call. Formatting
+// a number costs ~20 µs (the E.164 text parsed back into a proto, then a format
+// pattern chosen and applied with regular expressions), and every answer that
+// shows a number carries it. Numbering plans choose the pattern by the leading
+// digits and the length, so the national form of a block (length + first
+// kBlockDigits digits) is a template: the formatted text with the number's
+// national significant digits as 'X' ("XXX XXXX XXXX", "0XX XXXX XXXX",
+// "(XXX) XXX-XXXX"). A block caches its template when its lowest and highest
+// numbers give the same one (as NumberPlan caches verdicts: decided by the
+// block, never by the number that came first); otherwise, and for any number
+// whose formatting is not its own digits regrouped, libphonenumber answers.
+// tests/core/phone_number_test.cc measures the agreement on 100,000 numbers.
+class NationalFormats {
+ public:
+  std::string Format(uint64_t compact) {
+    int length = 0;
+    const uint64_t key = BlockCache::KeyOf(compact, &length);
+    auto id = cache_.Find(key);
+    if (!id) {
+      id = BlockTemplate(compact, length);
+      cache_.Store(key, *id);
+    }
+    if (*id == kNone) return Slow(compact);
+    return Apply(*templates_[*id].load(std::memory_order_acquire), std::to_string(compact));
+  }
+
+  static std::string Slow(uint64_t compact) {
+    std::string out;
+    Util().Format(ProtoOf(compact), PhoneNumberUtil::NATIONAL, &out);
+    return out;
+  }
+
+ private:
+  static constexpr uint32_t kNone = 0xFFFFFFFF;
+  static constexpr std::size_t kMaxTemplates = 4096;
+
+  // `formatted` with the last `nsn` digits of `digits` as 'X', or "" when the
+  // formatted text is not those digits regrouped (after an optional prefix).
+  static std::string TemplateOf(const std::string& digits, const std::string& formatted,
+                                std::size_t nsn) {
+    std::string t = formatted;
+    std::size_t left = nsn;
+    for (std::size_t i = t.size(); i-- > 0;) {
+      if (t[i] < '0' || t[i] > '9' || left == 0) continue;
+      if (t[i] != digits[digits.size() - nsn + left - 1]) return {};
+      t[i] = 'X';
+      --left;
+    }
+    return left == 0 ? t : std::string();
+  }
+
+  static std::string Apply(const std::string& tmpl, const std::string& digits) {
+    std::string out = tmpl;
+    std::size_t next =
+        digits.size() - static_cast<std::size_t>(std::count(out.begin(), out.end(), 'X'));
+    for (char& c : out) {
+      if (c == 'X') c = digits[next++];
+    }
+    return out;
+  }
+
+  // The template id of the block `compact` is in, or kNone.
+  uint32_t BlockTemplate(uint64_t compact, int length) {
+    uint64_t low = 0, high = 0;
+    BlockCache::BlockBounds(compact, length, &low, &high);
+    std::string first;
+    for (const uint64_t n : {low, high}) {
+      const Proto pn = ProtoOf(n);
+      const std::string digits = std::to_string(n);
+      const std::size_t cc = std::to_string(pn.country_code()).size();
+      if (pn.country_code() == 0 || cc >= digits.size()) return kNone;
+      std::string formatted;
+      Util().Format(pn, PhoneNumberUtil::NATIONAL, &formatted);
+      std::string t = TemplateOf(digits, formatted, digits.size() - cc);
+      if (t.empty() || (n == high && n != low && t != first)) return kNone;
+      first = std::move(t);
+    }
+    return Intern(first);
+  }
+
+  uint32_t Intern(const std::string& t) {
+    std::lock_guard lock(mu_);
+    for (uint32_t i = 0; i < count_; ++i) {
+      if (*templates_[i].load(std::memory_order_relaxed) == t) return i;
+    }
+    if (count_ == kMaxTemplates) return kNone;
+    templates_[count_].store(new std::string(t), std::memory_order_release);  // kept until exit
+    return count_++;
+  }
+
+  BlockCache cache_{1 << 18};  // 2 MiB, as NumberPlan's
+  std::mutex mu_;
+  std::array<std::atomic<const std::string*>, kMaxTemplates> templates_{};
+  uint32_t count_ = 0;  // guarded by mu_
+};
+
+NationalFormats& Formats() {
+  static NationalFormats* f = new NationalFormats();  // never destroyed: used until exit
+  return *f;
+}
+
 }  // namespace
 
 std::string_view NumberTypeName(NumberType t) {
@@ -169,10 +276,11 @@ std::string PhoneNumber::E164() const {
 int PhoneNumber::CountryCode() const { return empty() ? 0 : ProtoOf(compact_).country_code(); }
 
 std::string PhoneNumber::National() const {
-  if (empty()) return {};
-  std::string out;
-  Util().Format(ProtoOf(compact_), PhoneNumberUtil::NATIONAL, &out);
-  return out;
+  return empty() ? std::string() : Formats().Format(compact_);
+}
+
+std::string PhoneNumber::NationalSlow() const {
+  return empty() ? std::string() : NationalFormats::Slow(compact_);
 }
 
 std::string PhoneNumber::International() const {
