@@ -186,10 +186,10 @@ Result<Principal> AccountsImpl::AuthenticateKey(std::string_view key) {
     key_auths_failed_.Inc();
     return Unauthenticated("malformed API key");
   }
-  // libsodium's SHA-256 into a stack buffer: no allocation on the hot path. It
-  // is the same function as the Sha256() the stored hashes were made with.
+  // SHA-256 into a stack buffer: no allocation on the hot path (OpenSSL's,
+  // which uses the CPU's SHA instructions where there are some).
   unsigned char digest_bytes[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest_bytes, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  Sha256(key, digest_bytes);
   const std::string_view hash(reinterpret_cast<const char*>(digest_bytes), sizeof digest_bytes);
   Principal principal;
   Outcome outcome = keys_.Check(*prefix, hash, now, /*allow_stale=*/false, &principal);

@@ -79,13 +79,22 @@ Router::Match Router::Find(std::string_view method, std::string_view path, std::
   params->clear();
   if (path.empty() || path[0] != '/') return Match::kNoPath;
   const Node* n = root_.get();
-  std::vector<std::pair<const Node*, std::string_view>> bound;  // (param owner, value)
-  for (std::string_view seg : Segments(path)) {
+  // (param owner, value), without an allocation: routes have few parameters.
+  constexpr std::size_t kMaxParams = 8;
+  std::pair<const Node*, std::string_view> bound[kMaxParams];
+  std::size_t bound_count = 0;
+  // The segments of "/a/b/c" one by one; the root path "/" has none.
+  std::string_view rest = path.substr(1);
+  for (bool more = path != "/"; more;) {
+    const std::size_t j = rest.find('/');
+    const std::string_view seg = rest.substr(0, j);
+    more = j != std::string_view::npos;
+    if (more) rest.remove_prefix(j + 1);
     auto it = n->literal.find(seg);
     if (it != n->literal.end()) {
       n = it->second.get();
-    } else if (n->param && !seg.empty()) {
-      bound.emplace_back(n, seg);
+    } else if (n->param && !seg.empty() && bound_count < kMaxParams) {
+      bound[bound_count++] = {n, seg};
       n = n->param.get();
     } else {
       return Match::kNoPath;
@@ -102,7 +111,9 @@ Router::Match Router::Find(std::string_view method, std::string_view path, std::
     }
     return Match::kNoMethod;
   }
-  for (const auto& [owner, value] : bound) params->Add(owner->param_name, std::string(value));
+  for (std::size_t i = 0; i < bound_count; ++i) {
+    params->Add(bound[i].first->param_name, std::string(bound[i].second));
+  }
   *id = m->second;
   return Match::kFound;
 }

@@ -1,7 +1,7 @@
 #include "quell/core/clock.h"
 
-#include <cstdio>
-#include <ctime>
+#include "quell/core/civil_time.h"
+
 
 namespace quell {
 namespace {
@@ -24,20 +24,28 @@ Clock& Clock::Real() {
 std::string FormatRfc3339(TimePoint t) {
   const int64_t ms = ToUnixMillis(t);
   // Floor division so times before 1970 format correctly too.
-  int64_t secs = ms / 1000;
-  int64_t frac = ms % 1000;
-  if (frac < 0) {
-    frac += 1000;
-    secs -= 1;
+  int64_t days = ms / 86'400'000;
+  int64_t in_day = ms % 86'400'000;
+  if (in_day < 0) {
+    in_day += 86'400'000;
+    days -= 1;
   }
-  const std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(frac));
-  return buf;
+  const CivilDate date = CivilFromDays(days);
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit: this is on the path of
+  // every answer that carries a time. (A TimePoint counts nanoseconds in 64
+  // bits: its years are 1677-2262, always four digits.)
+  std::string out = "0000-00-00T00:00:00.000Z";
+  const auto put = [&out](std::size_t end, int64_t v, int digits) {
+    for (int i = 0; i < digits; ++i, v /= 10) out[end - i] = static_cast<char>('0' + v % 10);
+  };
+  put(3, date.year, 4);
+  put(6, date.month, 2);
+  put(9, date.day, 2);
+  put(12, in_day / 3'600'000, 2);
+  put(15, in_day / 60'000 % 60, 2);
+  put(18, in_day / 1000 % 60, 2);
+  put(22, in_day % 1000, 3);
+  return out;
 }
 
 }  // namespace quell

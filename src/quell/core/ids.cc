@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace quell {
@@ -96,8 +98,23 @@ uint64_t RandomBelow(uint64_t bound) {
 
 std::string Sha256(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  Sha256(data, md);
   return std::string(reinterpret_cast<char*>(md), sizeof md);
+}
+
+void Sha256(std::string_view data, unsigned char* out) {
+  // OpenSSL 3's one-shot SHA256() looks the algorithm up (under a lock) on every
+  // call; fetched once, and with a context per thread, a digest is the hashing
+  // alone (the CPU's SHA instructions where there are some).
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           &EVP_MD_CTX_free);
+  unsigned int n = 0;
+  if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out, &n) != 1) {
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  }
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

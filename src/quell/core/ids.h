@@ -34,6 +34,8 @@ std::string HexEncode(std::string_view bytes);
 
 // SHA-256 of `data` as 32 raw bytes.
 std::string Sha256(std::string_view data);
+// The same into `out` (32 bytes), without an allocation: for hot paths.
+void Sha256(std::string_view data, unsigned char* out);
 
 // Compares two strings in time independent of where they first differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

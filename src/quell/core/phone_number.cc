@@ -125,7 +125,7 @@ class NationalFormats {
       cache_.Store(key, *id);
     }
     if (*id == kNone) return Slow(compact);
-    return Apply(*templates_[*id].load(std::memory_order_acquire), std::to_string(compact));
+    return Apply(*templates_[*id].load(std::memory_order_acquire), compact);
   }
 
   static std::string Slow(uint64_t compact) {
@@ -153,12 +153,15 @@ class NationalFormats {
     return left == 0 ? t : std::string();
   }
 
-  static std::string Apply(const std::string& tmpl, const std::string& digits) {
+  // The template with its 'X's, from the last, replaced by the number's digits
+  // from its last.
+  static std::string Apply(const std::string& tmpl, uint64_t compact) {
     std::string out = tmpl;
-    std::size_t next =
-        digits.size() - static_cast<std::size_t>(std::count(out.begin(), out.end(), 'X'));
-    for (char& c : out) {
-      if (c == 'X') c = digits[next++];
+    for (std::size_t i = out.size(); i-- > 0;) {
+      if (out[i] == 'X') {
+        out[i] = static_cast<char>('0' + compact % 10);
+        compact /= 10;
+      }
     }
     return out;
   }
