@@ -140,3 +140,50 @@ test('shaken customer: the TN-ownership table from the shell, with clear refusal
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ingest: findings and failed caller authentication become reputation evidence', { timeout: 60000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));
+  try {
+    // 240 robocalls in 8 minutes from one number to ascending callees, none
+    // answered; and 5 calls from another whose SHAKEN signature failed (one of
+    // them seen twice: its set-up and its CDR share a call id).
+    const rows = ['time,caller,callee,kind,answered,ring_ms,talk_ms,call_id,verstat'];
+    const t0 = Date.parse('2026-11-27T09:00:00Z') / 1000;
+    for (let i = 0; i < 240; i++) {
+      rows.push(`${t0 + i * 2},+8617100001111,+86139${String(10000000 + i).padStart(8, '0')},completed,0,3000,0,,`);
+    }
+    for (let i = 0; i < 5; i++) {
+      rows.push(`${t0 + 600 + i},+8613566667777,+8613900139000,attempt,0,0,0,bad-${i},TN-Validation-Failed`);
+    }
+    rows.push(`${t0 + 600},+8613566667777,+8613900139000,completed,1,2000,30000,bad-0,TN-Validation-Failed`);
+    const csv = join(dir, 'calls.csv');
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const r = run(['ingest', '--data', dir, csv]);
+    assert.equal(r.code, 0, r.err);
+    const records = Number((r.out.match(/evidence for number reputation: (\d+) records/) || [])[1]);
+    assert.ok(records >= 2, r.out);  // at least a finding and the failures
+
+    const key = run(['admin', 'create-key', '--data', dir, '--role', 'analyst',
+                     '--org', 'Example Authority']).out.trim();
+    const server = await startServer({ dataDir: dir });
+    try {
+      const get = async (path) => {
+        const res = await fetch(`${server.url}api/v1/${path}`, { headers: { Authorization: `Bearer ${key}` } });
+        assert.equal(res.status, 200, path);
+        return res.json();
+      };
+      const failed = await get('numbers/+8613566667777/evidence');
+      const shaken = failed.evidence.filter((e) => e.source === 'shaken_failure');
+      assert.equal(shaken.length, 1, JSON.stringify(failed));
+      // Published on the 1st, 2nd and 4th failure of the day (the 5th updates at the 8th).
+      assert.match(shaken[0].detail, /^4 calls failed caller authentication .* on 2026-11-27$/);
+      const robo = await get('numbers/+8617100001111/evidence');
+      assert.ok(robo.evidence.some((e) => e.source === 'finding'), JSON.stringify(robo));
+      assert.ok(robo.counts.machine >= 1, JSON.stringify(robo));
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

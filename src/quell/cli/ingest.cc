@@ -24,6 +24,8 @@
 #include "quell/detect/engine.h"
 #include "quell/detect/findings.h"
 #include "quell/events/cdr_reader.h"
+#include "quell/reputation/reputation.h"
+#include "quell/screen/shaken_evidence.h"
 
 namespace quell::cli {
 namespace {
@@ -128,15 +130,26 @@ int Ingest(const IngestFlags& f) {
     in = &file;
   }
 
+  // Findings are stored, and become evidence for number reputation, as in the
+  // server; so do calls whose caller failed authentication. The server's
+  // reputation counts them at its daily rescore or next start.
+  std::unique_ptr<reputation::EvidenceRecorder> evidence;
   std::unique_ptr<detect::FindingStore> store;
   if (!f.dry_run) {
-    auto s = detect::FindingStore::Open(*opened->store, Clock::Real(), 1 << 20);
+    auto r = reputation::EvidenceRecorder::Open(*opened->store, Clock::Real());
+    if (!r) {
+      PrintError(r.status());
+      return kExitFailure;
+    }
+    evidence = std::move(*r);
+    auto s = detect::FindingStore::Open(*opened->store, Clock::Real(), 1 << 20, evidence.get());
     if (!s) {
       PrintError(s.status());
       return kExitFailure;
     }
     store = std::move(*s);
   }
+  screen::ShakenEvidence shaken_failures(evidence.get());
   CountingSink sink(store.get());
   NumberPlan plan(opened->env.region);
   detect::Engine engine(plan, std::move(*config), &sink);
@@ -146,7 +159,10 @@ int Ingest(const IngestFlags& f) {
   BatchQueue queue(4);
   std::thread detection([&] {
     std::vector<events::CallEvent> b;
-    while (queue.Pop(b)) engine.Process(std::span<const events::CallEvent>(b));
+    while (queue.Pop(b)) {
+      engine.Process(std::span<const events::CallEvent>(b));
+      for (const events::CallEvent& e : b) shaken_failures.Publish(e);
+    }
   });
   std::unique_ptr<events::CdrReader> reader;
   std::string head;  // bytes held back until the format is known
@@ -197,7 +213,9 @@ int Ingest(const IngestFlags& f) {
   const events::CdrStats& st = reader->stats();
   progress.Done(static_cast<int64_t>(st.events + st.bad));
   if (store) {
-    if (Status s = store->Flush(); !s.ok()) {
+    Status s = store->Flush();
+    if (s.ok()) s = evidence->Flush();
+    if (!s.ok()) {
       PrintError(s);
       return kExitFailure;
     }
@@ -225,6 +243,10 @@ int Ingest(const IngestFlags& f) {
                 static_cast<unsigned long long>(sink.counts()[d]));
   }
   std::printf("\n");
+  if (evidence) {
+    std::printf("evidence for number reputation: %lld records\n",
+                static_cast<long long>(evidence->written()));
+  }
   if (!reader->status().ok() || st.events == 0) {
     PrintError(reader->status().ok() ? InvalidArgument(f.in + ": no good row") : reader->status());
     return kExitFailure;

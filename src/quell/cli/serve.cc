@@ -49,6 +49,7 @@
 #include "quell/reputation/calendar.h"
 #include "quell/reputation/complaints.h"
 #include "quell/reputation/reputation.h"
+#include "quell/screen/shaken_evidence.h"
 #include "quell/shaken/signer.h"
 #include "quell/shaken/tn_ownership.h"
 #include "quell/shaken/verifier.h"
@@ -330,7 +331,10 @@ int Serve(const ServeFlags& flags) {
   auto traceback = enforce::Traceback::Open(**store, Clock::Real(), *traceback_options,
                                             notifier->get(), own_ledger);
   if (!traceback) return fail(traceback.status().WithContext("opening traceback"));
-  events::FanOut call_events({violations->get(), &detector, &(*traceback)->scorecard()});
+  // Calls that failed caller authentication: evidence about the calling number.
+  screen::ShakenEvidence shaken_failures(&evidence);
+  events::FanOut call_events(
+      {violations->get(), &detector, &(*traceback)->scorecard(), &shaken_failures});
   if (flags.demo) {
     // Findings from the start: a few hours of simulated traffic, once per data directory.
     auto any = (*findings)->List({.limit = 1});

@@ -112,6 +112,26 @@ std::string CategoryText(const std::optional<Category>& c) {
   return c ? std::string(Name(*c)) : std::string();
 }
 
+// One row per source and ref: an update keeps the stronger strength and the
+// later time, and takes the newer detail.
+Status StoreEvidence(store::Transaction& tx, const std::vector<events::Evidence>& batch,
+                     int64_t now_ms) {
+  for (const events::Evidence& e : batch) {
+    QUELL_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO rep_evidence (source, ref, number, kind, category, strength, "
+                "at_ms, detail, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON "
+                "CONFLICT (source, ref) DO UPDATE SET strength = CASE WHEN excluded.strength "
+                "> rep_evidence.strength THEN excluded.strength ELSE rep_evidence.strength "
+                "END, at_ms = CASE WHEN excluded.at_ms > rep_evidence.at_ms THEN "
+                "excluded.at_ms ELSE rep_evidence.at_ms END, detail = excluded.detail",
+                {std::string(events::Name(e.source)), e.ref, e.number, std::string(Name(e.kind)),
+                 CategoryText(e.category), std::max(0.0, e.strength), e.time_us / 1000,
+                 e.detail.substr(0, 500), now_ms})
+            .status());
+  }
+  return Status::Ok();
+}
+
 double SourceWeight(const Weights& w, events::EvidenceSource s) {
   switch (s) {
     case events::EvidenceSource::kFinding:
@@ -649,20 +669,8 @@ class ReputationImpl final : public Reputation {
       std::lock_guard write(write_mu_);
       QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
       const int64_t now = ToUnixMillis(clock_.Now());
-      for (const events::Evidence& e : batch) {
-        QUELL_RETURN_IF_ERROR(
-            tx->Exec("INSERT INTO rep_evidence (source, ref, number, kind, category, strength, "
-                     "at_ms, detail, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON "
-                     "CONFLICT (source, ref) DO UPDATE SET strength = CASE WHEN excluded.strength "
-                     "> rep_evidence.strength THEN excluded.strength ELSE rep_evidence.strength "
-                     "END, at_ms = CASE WHEN excluded.at_ms > rep_evidence.at_ms THEN "
-                     "excluded.at_ms ELSE rep_evidence.at_ms END, detail = excluded.detail",
-                     {std::string(events::Name(e.source)), e.ref, e.number,
-                      std::string(Name(e.kind)), CategoryText(e.category),
-                      std::max(0.0, e.strength), e.time_us / 1000, e.detail.substr(0, 500), now})
-                .status());
-        numbers.push_back(e.number);
-      }
+      QUELL_RETURN_IF_ERROR(StoreEvidence(*tx, batch, now));
+      for (const events::Evidence& e : batch) numbers.push_back(e.number);
       QUELL_RETURN_IF_ERROR(tx->Commit());
     }
     std::sort(numbers.begin(), numbers.end());
@@ -690,7 +698,60 @@ class ReputationImpl final : public Reputation {
   std::thread writer_;
 };
 
+// The recorder of offline tools: evidence rows only, in batches.
+class EvidenceRecorderImpl final : public EvidenceRecorder {
+ public:
+  EvidenceRecorderImpl(store::Store& store, Clock& clock) : store_(store), clock_(clock) {}
+  ~EvidenceRecorderImpl() override { (void)Flush(); }
+
+  void Publish(const events::Evidence& evidence) override {
+    std::lock_guard lock(mu_);
+    pending_.push_back(evidence);
+    if (pending_.size() >= kBatch) WriteLocked();
+  }
+
+  Status Flush() override {
+    std::lock_guard lock(mu_);
+    WriteLocked();
+    return last_error_;
+  }
+
+  int64_t written() const override {
+    std::lock_guard lock(mu_);
+    return written_;
+  }
+
+ private:
+  void WriteLocked() {
+    if (pending_.empty()) return;
+    Status s = [&]() -> Status {
+      QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+      QUELL_RETURN_IF_ERROR(StoreEvidence(*tx, pending_, ToUnixMillis(clock_.Now())));
+      return tx->Commit();
+    }();
+    if (s.ok()) {
+      written_ += static_cast<int64_t>(pending_.size());
+    } else {
+      if (last_error_.ok()) last_error_ = s;
+    }
+    pending_.clear();
+  }
+
+  store::Store& store_;
+  Clock& clock_;
+  mutable std::mutex mu_;
+  std::vector<events::Evidence> pending_;
+  int64_t written_ = 0;
+  Status last_error_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<EvidenceRecorder>> EvidenceRecorder::Open(store::Store& store,
+                                                                 Clock& clock) {
+  QUELL_RETURN_IF_ERROR(store.Migrate(kSchemaModule, kMigrations));
+  return std::unique_ptr<EvidenceRecorder>(std::make_unique<EvidenceRecorderImpl>(store, clock));
+}
 
 Result<std::unique_ptr<Reputation>> Reputation::Open(store::Store& store, Clock& clock,
                                                      ReputationOptions options) {

@@ -173,4 +173,19 @@ class Reputation : public events::EvidenceSink {
   virtual ReputationStats stats() const = 0;
 };
 
+// Evidence written straight to the store, without the in-memory table or its
+// load: for offline tools (`quell ingest` stores its detection findings as
+// evidence). A running server's reputation picks the rows up at its daily
+// rescore, or at its next start.
+class EvidenceRecorder : public events::EvidenceSink {
+ public:
+  // Migrates the reputation schema. `store` and `clock` must outlive it.
+  static Result<std::unique_ptr<EvidenceRecorder>> Open(store::Store& store, Clock& clock);
+  ~EvidenceRecorder() override = default;
+  // Publish batches (synchronously, 512 rows a transaction); Flush writes the
+  // rest and returns the first write error since the start, if any.
+  virtual Status Flush() = 0;
+  virtual int64_t written() const = 0;
+};
+
 }  // namespace quell::reputation
