@@ -2,8 +2,9 @@
 // (web/js/i18n.js), the fetch wrapper (web/js/api.js), the STIR/SHAKEN page's
 // helpers (web/js/views/carrier/shaken.js), phone numbers for display
 // (web/js/phone.js), navigation by role (web/js/nav.js), the call-screening
-// page's helpers (web/js/views/screening.js) and the detection findings page's
-// (web/js/views/findings.js).
+// page's helpers (web/js/views/screening.js), the detection findings page's
+// (web/js/views/findings.js), the SVG charts' layout (web/js/charts.js) and the
+// complaint cases page's ranges and paging (web/js/views/cases.js).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,8 @@ import { rangeBody, exemptionBody } from '../../web/js/views/dnc/business.js';
 import { fileMatch, hex } from '../../web/js/views/dnc/registry.js';
 import { tokenExpiry, TOKEN_MINUTES } from '../../web/js/views/dnc/citizen.js';
 import * as findings from '../../web/js/views/findings.js';
+import * as charts from '../../web/js/charts.js';
+import * as cases from '../../web/js/views/cases.js';
 
 test('t() looks up nested and flat keys, interpolates, and falls back to English', () => {
   i18n.setCatalogue('en', { a: { b: 'Hello {name}' }, 'flat.key': 'Flat', only: { en: 'English only' } });
@@ -647,4 +650,58 @@ test('findings: windows, related numbers, paging and new rows', () => {
   assert.deepEqual([...findings.newIds(null, [{ id: 3 }])], [], 'nothing is new on the first load');
   assert.deepEqual(findings.DETECTORS, ['marketing', 'robocall', 'bombing', 'one_ring', 'simbox', 'spoofing']);
   assert.equal(findings.REFRESH_MS, 10_000);
+});
+
+test('charts: bars with counts largest first, every day of a range, a readable date axis', () => {
+  assert.deepEqual(charts.barItems([['a', 0], ['b', 2], ['c', 5], ['d', 2], ['e', '1']]), [
+    { key: 'c', count: 5 }, { key: 'b', count: 2 }, { key: 'd', count: 2 }, { key: 'e', count: 1 },
+  ]);
+  assert.deepEqual(charts.barItems([['a', 0]]), []);
+  assert.equal(charts.dayNumber('1970-01-02'), 1);
+  assert.ok(Number.isNaN(charts.dayNumber('2026-1-2')));
+  assert.equal(charts.dayString(charts.dayNumber('2028-02-29')), '2028-02-29');
+  assert.deepEqual(charts.dayRange('2026-02-27', '2026-03-02'), ['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+  assert.deepEqual(charts.dayRange(null, null, ['2026-01-03', '2026-01-01']), ['2026-01-01', '2026-01-02', '2026-01-03']);
+  assert.deepEqual(charts.dayRange('2026-01-02', '2026-01-02', ['2026-01-01']), ['2026-01-01', '2026-01-02'], 'widened to the data');
+  assert.deepEqual(charts.dayRange('2026-01-05', '2026-01-01'), []);
+  assert.equal(charts.dayRange('2020-01-01', '2026-01-01', [], 100).length, 100);
+  assert.equal(charts.dayRange('2025-10-01', '2025-12-31').length, 92, 'a quarter');
+  assert.deepEqual(charts.axisTicks(0), []);
+  assert.deepEqual(charts.axisTicks(1), [0]);
+  assert.deepEqual(charts.axisTicks(2), [0, 1]);
+  assert.deepEqual(charts.axisTicks(6), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(charts.axisTicks(8), [0, 2, 4, 7], 'no label crowds the last');
+  assert.deepEqual(charts.axisTicks(92), [0, 19, 38, 57, 76, 91]);
+  for (let n = 2; n < 400; n += 1) {
+    const ticks = charts.axisTicks(n);
+    assert.equal(ticks[0], 0);
+    assert.equal(ticks[ticks.length - 1], n - 1);
+    assert.ok(ticks.length <= 7, `at most 7 dates under ${n} days`);
+  }
+  assert.equal(charts.pct(100 / 3), '33.333%');
+});
+
+test('cases: quarter presets, page sizes', () => {
+  const at = (y, m, d) => new Date(y, m - 1, d, 15, 30);
+  assert.equal(cases.localDay(at(2026, 3, 9)), '2026-03-09');
+  assert.deepEqual(cases.presetRange('this_quarter', at(2026, 11, 29)), { from: '2026-10-01', to: '2026-11-29' });
+  assert.deepEqual(cases.presetRange('this_quarter', at(2026, 1, 1)), { from: '2026-01-01', to: '2026-01-01' });
+  assert.deepEqual(cases.presetRange('last_quarter', at(2026, 11, 29)), { from: '2026-07-01', to: '2026-09-30' });
+  assert.deepEqual(cases.presetRange('last_quarter', at(2026, 2, 15)), { from: '2025-10-01', to: '2025-12-31' }, 'across the year');
+  assert.deepEqual(cases.presetRange('last_quarter', at(2026, 6, 30)), { from: '2026-01-01', to: '2026-03-31' });
+  assert.deepEqual(cases.presetRange('last_30_days', at(2026, 3, 1)), { from: '2026-01-31', to: '2026-03-01' });
+  assert.equal(cases.presetRange('nonsense', at(2026, 3, 1)), null);
+  const q = (s) => new URLSearchParams(s);
+  assert.equal(cases.pageSize(q('limit=2')), 2);
+  assert.equal(cases.pageSize(q('limit=1000')), 1000);
+  assert.equal(cases.pageSize(q('limit=1001')), null);
+  assert.equal(cases.pageSize(q('limit=0')), null);
+  assert.equal(cases.pageSize(q('limit=x')), null);
+  assert.equal(cases.pageSize(q('')), null);
+  assert.equal(cases.keepLimit(0, null), null, 'the default page stays the default');
+  assert.equal(cases.keepLimit(100, null), null);
+  assert.equal(cases.keepLimit(300, null), 300, 'the pages opened stay after an action');
+  assert.equal(cases.keepLimit(5000, null), 1000);
+  assert.equal(cases.keepLimit(1, 2), 2);
+  assert.equal(cases.keepLimit(6, 2), 6);
 });
