@@ -7,8 +7,20 @@
 // from 0..100: sparse, random numbers are the hard case for delta encoding.
 // A day's change: 1 % of entries relabelled or rescored, 0.5 % removed, 0.5 %
 // added.
+//
+// With --server, also the server's side (reputation/blocklist_store.h) at that
+// size: the reputation table holds the list, BlocklistStore records the first
+// version's 10^7 changes in a SQLite store (once, slow), then the day's change
+// is applied to the table and the next Build (diff, changes recorded, full list
+// signed) and a Delta from the first version (the fold of the recorded
+// changes) are timed, 5 times each on fresh copies of the day.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <unistd.h>
 #include <cstdlib>
 #include <random>
 #include <vector>
@@ -16,6 +28,8 @@
 #include <benchmark/benchmark.h>
 
 #include "quell/reputation/blocklist.h"
+#include "quell/reputation/blocklist_store.h"
+#include "quell/store/store.h"
 
 namespace quell::reputation {
 namespace {
@@ -176,10 +190,79 @@ void BM_DecodeAndApplyDelta(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAndApplyDelta)->Unit(benchmark::kMillisecond);
 
+Standing StandingOf(const BlocklistEntry& e) {
+  return {.number = e.number,
+          .label = static_cast<Label>(e.label),
+          .score = e.score,
+          .confidence = e.score,
+          .marks = 3};
+}
+
+double MsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The server's daily blocklist work at 10^7 numbers (see the top of the file).
+void MeasureServer() {
+  const Fixture& f = Data();
+  for (int run = 0; run < 5; ++run) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("quell-blocklist-bench-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto store = Must(store::Store::Open({.path = (dir / "q.db").string()}));
+    ReputationTable table;
+    for (const BlocklistEntry& e : f.today) table.Put(StandingOf(e));
+    auto lists = Must(BlocklistStore::Open(*store, Clock::Real(), table,
+                                           {.key_path = (dir / "bl.key").string()}));
+    auto t0 = std::chrono::steady_clock::now();
+    const uint64_t v1 = Must(lists->Build());
+    const double first_ms = MsSince(t0);
+    // The day's change, applied to the table as rescoring would.
+    std::vector<BlocklistEntry> changed;
+    std::vector<uint64_t> removed;
+    Diff(f.today, f.tomorrow, changed, removed);
+    for (const BlocklistEntry& e : changed) table.Put(StandingOf(e));
+    for (uint64_t n : removed) table.Erase(n);
+    t0 = std::chrono::steady_clock::now();
+    const uint64_t v2 = Must(lists->Build());
+    const double build_ms = MsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    BlocklistFile delta = Must(lists->Delta(v1));
+    const double delta_ms = MsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    BlocklistFile again = Must(lists->Delta(v1));
+    const double again_ms = MsSince(t0);
+    std::printf(
+        "server run %d: first version %llu (%lld entries) built in %.0f ms; the day's Build "
+        "(version %llu) %.0f ms; Delta(%llu) %.0f ms (%lld changed, %lld removed, %zu bytes), "
+        "again %.0f ms\n",
+        run + 1, static_cast<unsigned long long>(v1),
+        static_cast<long long>(lists->stats().entries), first_ms,
+        static_cast<unsigned long long>(v2), build_ms, static_cast<unsigned long long>(v1),
+        delta_ms, static_cast<long long>(delta.entries), static_cast<long long>(delta.removed),
+        delta.bytes ? delta.bytes->size() : 0, again_ms);
+    std::fflush(stdout);
+    benchmark::DoNotOptimize(again.bytes.get());
+    lists.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+}
+
 }  // namespace
 }  // namespace quell::reputation
 
 int main(int argc, char** argv) {
+  bool server = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--server") == 0) {
+      server = true;
+      std::copy(argv + i + 1, argv + argc, argv + i);
+      --argc;
+      break;
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   const auto& f = quell::reputation::Data();
@@ -190,6 +273,7 @@ int main(int argc, char** argv) {
       static_cast<double>(f.full.size()) / static_cast<double>(f.today.size()), f.changed,
       f.removed, f.delta.size(), static_cast<double>(f.delta.size()) / 1e3);
   std::fflush(stdout);
+  if (server) quell::reputation::MeasureServer();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

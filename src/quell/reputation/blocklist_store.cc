@@ -120,6 +120,7 @@ class BlocklistStoreImpl final : public BlocklistStore {
   Result<uint64_t> Build() override {
     std::lock_guard build(build_mu_);
     std::vector<BlocklistEntry> next;
+    next.reserve(table_.size());
     table_.ForEach([&](const Standing& s) {
       if (s.label != Label::kNone) {
         next.push_back({s.number, static_cast<uint8_t>(s.label),

@@ -130,6 +130,7 @@ Result<sqlite3_stmt*> Connection::Prepare(std::string_view sql) {
   if (cache_.size() >= kStatementCacheSize) {
     for (auto& [text, stmt] : cache_) sqlite3_finalize(stmt);
     cache_.clear();
+    param_index_.clear();
   }
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
@@ -155,15 +156,36 @@ Result<sqlite3_stmt*> Connection::Prepare(std::string_view sql) {
 
 Status Connection::Bind(sqlite3_stmt* stmt, std::string_view sql, const Params& params) const {
   const int count = sqlite3_bind_parameter_count(stmt);
+  // SQLite reads "$7" as a named parameter; the name says which of `params` it
+  // is (0: not a $N name). Read once per cached statement.
+  auto read_names = [&] {
+    std::vector<uint32_t> index(static_cast<std::size_t>(count));
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      const std::string_view n = name ? name : "?";
+      uint32_t k = 0;
+      auto [end, ec] = std::from_chars(n.data() + 1, n.data() + n.size(), k);
+      const bool ok =
+          n.size() >= 2 && n[0] == '$' && ec == std::errc() && end == n.data() + n.size() && k > 0;
+      index[static_cast<std::size_t>(i - 1)] = ok ? k : 0;
+    }
+    return index;
+  };
+  std::vector<uint32_t> uncached;
+  const std::vector<uint32_t>* index = &uncached;
+  if (auto it = param_index_.find(stmt); it != param_index_.end()) {
+    index = &it->second;
+  } else if (cache_.find(sql) != cache_.end()) {
+    index = &param_index_.emplace(stmt, read_names()).first->second;
+  } else {
+    uncached = read_names();
+  }
   for (int i = 1; i <= count; ++i) {
-    // SQLite reads "$7" as a named parameter; the name says which of `params` it is.
-    const char* name = sqlite3_bind_parameter_name(stmt, i);
-    const std::string_view n = name ? name : "?";
-    std::size_t k = 0;
-    auto [end, ec] = std::from_chars(n.data() + 1, n.data() + n.size(), k);
-    if (n.size() < 2 || n[0] != '$' || ec != std::errc() || end != n.data() + n.size() || k == 0) {
-      return InvalidArgument("parameter '" + std::string(n) + "' in " + QuoteSql(sql) +
-                             ": write parameters as $1, $2, ...");
+    const std::size_t k = (*index)[static_cast<std::size_t>(i - 1)];
+    if (k == 0) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      return InvalidArgument("parameter '" + std::string(name ? name : "?") + "' in " +
+                             QuoteSql(sql) + ": write parameters as $1, $2, ...");
     }
     if (k > params.size()) {
       return InvalidArgument(QuoteSql(sql) + " uses $" + std::to_string(k) + " but " +

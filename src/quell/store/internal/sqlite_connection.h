@@ -83,6 +83,11 @@ class Connection {
   sqlite3* db_;
   std::chrono::milliseconds busy_timeout_;
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  // Per cached statement, which of the params ($k) each SQLite parameter is.
+  // sqlite3_bind_parameter_name walks a list, so asking it for every parameter
+  // of every call is quadratic (a 320-parameter multi-row insert spent most of
+  // its time there); asked once per statement instead.
+  mutable std::unordered_map<sqlite3_stmt*, std::vector<uint32_t>> param_index_;
 };
 
 // Read connections, opened on demand up to Options::read_connections and kept.
