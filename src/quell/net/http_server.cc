@@ -2,11 +2,13 @@
 // acceptors, and shutdown. A connection's life is in internal/http_connection.cc.
 #include "quell/net/http_server.h"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/basic_file_sink.h>
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -37,13 +39,8 @@ HttpMetrics& GetHttpMetrics() {
   return *m;
 }
 
-Worker::Worker(ServerContext& ctx, bool flushes_log)
-    : ctx_(ctx),
-      flushes_log_(flushes_log),
-      ioc_(1),
-      acceptor_(ioc_),
-      sweep_timer_(ioc_),
-      retry_timer_(ioc_) {
+Worker::Worker(ServerContext& ctx)
+    : ctx_(ctx), ioc_(1), acceptor_(ioc_), sweep_timer_(ioc_), retry_timer_(ioc_) {
   const auto shortest = std::min(ctx.options.request_timeout, ctx.options.idle_timeout);
   tick_ = std::clamp<Clock::duration>(shortest / 8, std::chrono::milliseconds(5),
                                       std::chrono::milliseconds(250));
@@ -121,8 +118,22 @@ void Worker::Remove(ConnectionBase* c) {
 }
 
 void Worker::FlushAccessLog() {
-  if (log_batch_.empty() || !ctx_.access_log) return;
-  ctx_.access_log->log(spdlog::level::info, spdlog::string_view_t(log_batch_));
+  if (log_batch_.empty() || ctx_.access_log_fd < 0) return;
+  // Whole lines in one write: O_APPEND keeps the threads' batches apart.
+  std::string_view rest = log_batch_;
+  while (!rest.empty()) {
+    const ssize_t n = ::write(ctx_.access_log_fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const auto lines = static_cast<uint64_t>(std::count(rest.begin(), rest.end(), '\n'));
+      if (ctx_.access_log_lost.fetch_add(lines) == 0) {
+        spdlog::warn("http: cannot write the access log: {} (lines are dropped until it works)",
+                     std::strerror(errno));
+      }
+      break;
+    }
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
   log_batch_.clear();
 }
 
@@ -167,10 +178,6 @@ void Worker::Sweep() {
     c = next;
   }
   FlushAccessLog();
-  if (flushes_log_ && ctx_.access_log && now - last_flush_ >= std::chrono::seconds(1)) {
-    ctx_.access_log->flush();
-    last_flush_ = now;
-  }
   ArmSweep();
 }
 
@@ -183,10 +190,6 @@ using internal::Clock;
 using internal::GetHttpMetrics;
 using internal::ServerContext;
 using internal::Worker;
-
-// Messages are batches of lines (see internal/http_connection.cc), so this
-// bounds the backlog to roughly 16 MiB.
-constexpr std::size_t kAccessLogQueue = 1024;
 
 Result<tcp::endpoint> ResolveEndpoint(const std::string& host, uint16_t port) {
   error_code ec;
@@ -233,16 +236,9 @@ Result<std::unique_ptr<asio::ssl::context>> LoadTls(const HttpServerOptions& o) 
 
 Status OpenAccessLog(ServerContext& ctx) {
   const std::string& path = ctx.options.access_log_path;
-  try {
-    auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/false);
-    ctx.log_pool = std::make_shared<spdlog::details::thread_pool>(kAccessLogQueue, 1);
-    ctx.access_log =
-        std::make_shared<spdlog::async_logger>("quell.http.access", std::move(sink), ctx.log_pool,
-                                               spdlog::async_overflow_policy::overrun_oldest);
-    ctx.access_log->set_pattern("%v");
-    ctx.access_log->set_level(spdlog::level::info);
-  } catch (const std::exception& e) {
-    return InvalidArgument("access_log_path '" + path + "': cannot open: " + e.what());
+  ctx.access_log_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (ctx.access_log_fd < 0) {
+    return InvalidArgument("access_log_path '" + path + "': cannot open: " + std::strerror(errno));
   }
   return Status::Ok();
 }
@@ -255,7 +251,10 @@ class HttpServerImpl final : public HttpServer {
     ctx_.metrics = &GetHttpMetrics();
     ctx_.linger = std::min<Clock::duration>(ctx_.options.request_timeout, std::chrono::seconds(2));
   }
-  ~HttpServerImpl() override { Shutdown(std::chrono::milliseconds(0)); }
+  ~HttpServerImpl() override {
+    Shutdown(std::chrono::milliseconds(0));
+    if (ctx_.access_log_fd >= 0) ::close(ctx_.access_log_fd);  // a Start that failed
+  }
 
   Status Start() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -288,7 +287,7 @@ class HttpServerImpl final : public HttpServer {
       endpoint.port(probe.local_endpoint(ec).port());
     }
     for (int i = 0; i < threads; ++i) {
-      workers_.push_back(std::make_unique<Worker>(ctx_, /*flushes_log=*/i == 0));
+      workers_.push_back(std::make_unique<Worker>(ctx_));
     }
     for (auto& w : workers_) {
       if (Status s = w->Listen(endpoint, threads > 1); !s.ok()) {
@@ -340,12 +339,10 @@ class HttpServerImpl final : public HttpServer {
         }
       }
     }
-    for (auto& t : threads_) t.join();
-    if (ctx_.access_log) {
-      // Dropping the pool joins its thread after it has written everything queued.
-      ctx_.access_log->flush();
-      ctx_.access_log.reset();
-      ctx_.log_pool.reset();
+    for (auto& t : threads_) t.join();  // each wrote its last lines on the way out
+    if (ctx_.access_log_fd >= 0) {
+      ::close(ctx_.access_log_fd);
+      ctx_.access_log_fd = -1;
     }
   }
 

@@ -25,7 +25,7 @@ constexpr std::size_t kKeepCapacity = 64 << 10;
 // Access-log lines go to the async logger in batches of about this size: one
 // queue hand-off (and logger-thread wake-up) per line cost more than the rest
 // of the request.
-constexpr std::size_t kAccessLogBatchBytes = 16 << 10;
+constexpr std::size_t kAccessLogBatchBytes = 64 << 10;
 
 // Parses one request into a caller-owned HttpRequest without Beast's field
 // container (which allocates per field). Header strings are assigned into the
@@ -368,13 +368,13 @@ class Connection final : public ConnectionBase,
   void Record() {
     const auto elapsed = Clock::now() - request_start_;
     ctx_.metrics->Count(res_.status, elapsed);
-    if (!ctx_.access_log) return;
+    if (ctx_.access_log_fd < 0) return;
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     std::string& batch = worker_.access_log_batch();
-    if (!batch.empty()) batch.push_back('\n');
     internal::AppendAccessLogLine(batch, remote_, principal_, req_.method, req_.target,
                                   parser_->version(), res_.status, body_bytes_,
                                   static_cast<uint64_t>(micros));
+    batch.push_back('\n');
     if (batch.size() >= kAccessLogBatchBytes) worker_.FlushAccessLog();
   }
 

@@ -19,13 +19,6 @@
 #include "quell/net/asio.h"
 #include "quell/net/http_server.h"
 
-namespace spdlog {
-class logger;
-namespace details {
-class thread_pool;
-}  // namespace details
-}  // namespace spdlog
-
 namespace quell::net::internal {
 
 using Clock = std::chrono::steady_clock;
@@ -50,9 +43,12 @@ HttpMetrics& GetHttpMetrics();
 struct ServerContext {
   HttpServerOptions options;
   HttpHandler handler;
-  std::unique_ptr<asio::ssl::context> tls;                 // null: plain HTTP
-  std::shared_ptr<spdlog::details::thread_pool> log_pool;  // the async logger only holds a weak_ptr
-  std::shared_ptr<spdlog::logger> access_log;              // null: no access log
+  std::unique_ptr<asio::ssl::context> tls;  // null: plain HTTP
+  // The access log, opened O_APPEND: each I/O thread writes its own batches of
+  // whole lines with one write(2) (as nginx's buffered log does), so no other
+  // thread wakes per batch. -1: no access log.
+  int access_log_fd = -1;
+  std::atomic<uint64_t> access_log_lost{0};  // lines a failed write dropped
   HttpMetrics* metrics = nullptr;
   Clock::duration linger{};  // how long to drain a client before closing
   // Set by Shutdown() before it wakes the workers, so a response being built
@@ -80,7 +76,7 @@ class ConnectionBase {
 // worker's own thread (Shutdown posts BeginStop/ForceStop to it).
 class Worker {
  public:
-  Worker(ServerContext& ctx, bool flushes_log);
+  explicit Worker(ServerContext& ctx);
   ~Worker();
 
   ServerContext& ctx() { return ctx_; }
@@ -99,8 +95,9 @@ class Worker {
   void Add(ConnectionBase* c);
   void Remove(ConnectionBase* c);
 
-  // Access-log lines of this thread not yet handed to the logger, separated by
-  // '\n'. FlushAccessLog hands them over; the sweep does so every tick.
+  // Access-log lines of this thread not yet written, each ending in '\n'.
+  // FlushAccessLog writes them; the sweep does so every tick, Record when they
+  // reach 64 KiB.
   std::string& access_log_batch() { return log_batch_; }
   void FlushAccessLog();
 
@@ -111,9 +108,7 @@ class Worker {
   void Sweep();
 
   ServerContext& ctx_;
-  const bool flushes_log_;
   Clock::duration tick_{};
-  Clock::time_point last_flush_{};
   bool stopping_ = false;
   bool destroying_ = false;  // the timers are gone; connections may still unlink
   ConnectionBase* head_ = nullptr;
