@@ -64,7 +64,10 @@ TEST_F(BlocklistStoreTest, VersionsOnlyWhenTheListChanges) {
   EXPECT_EQ(FullList(), Expected());
   EXPECT_EQ(FullList().size(), 2u);
   QUELL_ASSERT_OK_AND_ASSIGN(v, lists_->Build());
-  EXPECT_EQ(v, 1u);  // no change, no version
+  EXPECT_EQ(v, 1u);                                                // no change, no version
+  table_.Put({.number = 8613700137000, .score = 35, .marks = 3});  // not listed: no version
+  QUELL_ASSERT_OK_AND_ASSIGN(v, lists_->Build());
+  EXPECT_EQ(v, 1u);
   Put(8613800138000, Label::kFraud, 81);
   QUELL_ASSERT_OK_AND_ASSIGN(v, lists_->Build());
   EXPECT_EQ(v, 2u);

@@ -95,3 +95,36 @@ TEST(ReputationTable, AtMost32BytesPerNumberAtAMillion) {
 
 }  // namespace
 }  // namespace quell::reputation
+
+namespace quell::reputation {
+namespace {
+
+// What a blocklist build needs to know: did anything it lists change?
+TEST(ReputationTable, CountsOnlyChangesABlocklistShows) {
+  ReputationTable t;
+  EXPECT_EQ(t.listed_changes(), 0u);
+  t.Put({.number = 8613700137000, .score = 30, .marks = 2});  // scored, not labelled
+  EXPECT_EQ(t.listed_changes(), 0u);
+  t.Put({.number = 8613800138000, .label = Label::kFraud, .score = 80, .marks = 5});
+  EXPECT_EQ(t.listed_changes(), 1u);
+  t.Put({.number = 8613800138000,
+         .label = Label::kFraud,
+         .score = 80,
+         .confidence = 9,
+         .marks = 6});  // counts and confidence: not in a blocklist
+  EXPECT_EQ(t.listed_changes(), 1u);
+  t.Put({.number = 8613800138000, .label = Label::kFraud, .score = 81, .marks = 6});
+  EXPECT_EQ(t.listed_changes(), 2u);
+  t.Put({.number = 8613800138000, .label = Label::kHarassment, .score = 81, .marks = 6});
+  EXPECT_EQ(t.listed_changes(), 3u);
+  t.Put({.number = 8613800138000, .score = 40, .marks = 6});  // the label lost
+  EXPECT_EQ(t.listed_changes(), 4u);
+  t.Erase(8613700137000);  // never listed
+  EXPECT_EQ(t.listed_changes(), 4u);
+  t.Put({.number = 8613900139000, .label = Label::kDelivery, .marks = 3});
+  t.Erase(8613900139000);
+  EXPECT_EQ(t.listed_changes(), 6u);
+}
+
+}  // namespace
+}  // namespace quell::reputation

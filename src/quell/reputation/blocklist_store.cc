@@ -119,6 +119,14 @@ class BlocklistStoreImpl final : public BlocklistStore {
 
   Result<uint64_t> Build() override {
     std::lock_guard build(build_mu_);
+    // Reading, sorting and diffing 10^7 numbers takes seconds: skipped when no
+    // labelled number changed since the last build (the counter is read before
+    // the table, so a change during the read is seen by the next build).
+    const uint64_t changes = table_.listed_changes();
+    if (built_once_ && changes == built_changes_) {
+      std::lock_guard lock(mu_);
+      return version_;
+    }
     std::vector<BlocklistEntry> next;
     next.reserve(table_.size());
     table_.ForEach([&](const Standing& s) {
@@ -144,12 +152,18 @@ class BlocklistStoreImpl final : public BlocklistStore {
     std::vector<BlocklistEntry> changed;
     std::vector<uint64_t> removed;
     Diff(previous, next, changed, removed);
-    if (changed.empty() && removed.empty()) return version;
+    if (changed.empty() && removed.empty()) {
+      built_once_ = true;
+      built_changes_ = changes;
+      return version;
+    }
 
     const uint64_t next_version = version + 1;
     const int64_t now_s = ToUnixMillis(clock_.Now()) / 1000;
     QUELL_RETURN_IF_ERROR(Record(next_version, now_s, next.size(), changed, removed));
     QUELL_RETURN_IF_ERROR(Publish(next_version, now_s, next));
+    built_once_ = true;
+    built_changes_ = changes;
     versions_.Inc();
     if (Status s = Prune(now_s); !s.ok()) spdlog::warn("blocklist: pruning: {}", s.message());
     return next_version;
@@ -341,6 +355,8 @@ class BlocklistStoreImpl final : public BlocklistStore {
   const BlocklistKey key_;
   metrics::Counter versions_;
   std::mutex build_mu_;
+  bool built_once_ = false;     // guarded by build_mu_
+  uint64_t built_changes_ = 0;  // table_.listed_changes() at the last build; by build_mu_
   mutable std::mutex mu_;
   std::shared_ptr<const std::string> full_;
   uint64_t version_ = 0;

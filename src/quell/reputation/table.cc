@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 
@@ -50,6 +51,7 @@ struct ReputationTable::Impl {
   mutable std::shared_mutex mu;
   internal::RecordTable<Record> records;
   absl::flat_hash_map<uint64_t, uint8_t> spam_by_block;  // number / 10 -> spam numbers (≥ 2)
+  std::atomic<uint64_t> listed_changes{0};
 
   // Recounts the spam numbers of `number`'s block of ten (ten probes, on
   // writes only). Blocks with fewer than two are not kept: every rule needs
@@ -95,6 +97,7 @@ void ReputationTable::Put(const Standing& s) {
   Record* r = impl_->records.Get(s.number, &created);
   if (r == nullptr) return;  // 2^27 numbers: the partition must be split
   const bool was_spam = !created && IsSpam(static_cast<Label>(r->label));
+  const uint8_t old_label = created ? 0 : r->label, old_score = created ? 0 : r->score;
   r->label = static_cast<uint8_t>(s.label);
   r->category = s.category ? static_cast<uint8_t>(static_cast<int>(*s.category) + 1) : 0;
   r->score = static_cast<uint8_t>(std::clamp(s.score, 0, 100));
@@ -105,6 +108,10 @@ void ReputationTable::Put(const Standing& s) {
   r->updated_day =
       static_cast<uint16_t>(std::clamp<int64_t>((s.updated_s - kEpoch) / 86400, 0, 65535));
   if (was_spam != s.spam()) impl_->Recount(s.number);
+  // What a blocklist holds (labelled numbers, their label and score) changed.
+  if ((old_label != 0 || r->label != 0) && (old_label != r->label || old_score != r->score)) {
+    impl_->listed_changes.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void ReputationTable::Erase(uint64_t number) {
@@ -112,6 +119,7 @@ void ReputationTable::Erase(uint64_t number) {
   const Record* r = impl_->records.Find(number);
   if (r == nullptr) return;
   const bool was_spam = IsSpam(static_cast<Label>(r->label));
+  if (r->label != 0) impl_->listed_changes.fetch_add(1, std::memory_order_relaxed);
   impl_->records.Erase(number);
   if (was_spam) impl_->Recount(number);
 }
@@ -156,6 +164,10 @@ std::size_t ReputationTable::size() const {
 void ReputationTable::ForEach(const std::function<void(const Standing&)>& f) const {
   std::shared_lock lock(impl_->mu);
   impl_->records.ForEach([&](const Record& r) { f(FromRecord(r)); });
+}
+
+uint64_t ReputationTable::listed_changes() const {
+  return impl_->listed_changes.load(std::memory_order_relaxed);
 }
 
 std::size_t ReputationTable::MemoryBytes() const {

@@ -73,6 +73,10 @@ class ReputationTable {
   // Calls f for every standing, in no order, under the shared lock (f must not
   // call back into the table).
   void ForEach(const std::function<void(const Standing&)>& f) const;
+  // Counts changes to what a blocklist holds — a labelled number added,
+  // relabelled, rescored or removed — so a builder can tell nothing changed
+  // without reading the table.
+  uint64_t listed_changes() const;
   // Bytes the table holds (records, index and range counts).
   std::size_t MemoryBytes() const;
 
