@@ -104,18 +104,10 @@ static_assert(BuiltInTablesConsistent());
 
 // ---------------------------------------------------------------------------------
 
-// Inverse of DaysFromCivil (Howard Hinnant's civil_from_days).
+// The calendar's date of a day (core's proleptic Gregorian conversion).
 CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int64_t year = yoe + era * 400 + (month <= 2);
-  return CivilDate{.year = static_cast<int>(year), .month = month, .day = day};
+  const quell::CivilDate d = quell::CivilFromDays(z);
+  return CivilDate{.year = static_cast<int>(d.year), .month = d.month, .day = d.day};
 }
 
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }

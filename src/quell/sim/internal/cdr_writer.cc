@@ -1,5 +1,7 @@
 #include "quell/sim/internal/cdr_writer.h"
 
+#include "quell/core/civil_time.h"
+
 #include <charconv>
 #include <cstring>
 #include <ostream>
@@ -41,24 +43,15 @@ void CdrWriter::Flush() {
 char* CdrWriter::PutTime(int64_t ms, char* p) {
   const int64_t day = FloorDiv(ms, 86'400'000);
   if (day != cached_day_) {
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    const int64_t z = day + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const int64_t y = yoe + era * 400 + (m <= 2);
+    const CivilDate date = CivilFromDays(day);
+    const int yy = static_cast<int>(date.year);
     char* q = date_;
-    const int yy = static_cast<int>(y);
     q = Put2(yy / 100, q);
     q = Put2(yy % 100, q);
     *q++ = '-';
-    q = Put2(m, q);
+    q = Put2(date.month, q);
     *q++ = '-';
-    Put2(d, q);
+    Put2(date.day, q);
     cached_day_ = day;
   }
   const int64_t in_day = ms - day * 86'400'000;
