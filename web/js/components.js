@@ -148,3 +148,37 @@ export function retranslate(el) {
 }
 
 export { t };
+
+// A button that puts a panel in its place (the panel built when clicked), and
+// focuses the panel's first field.
+export function opener(labelKey, action, panel) {
+  const button = h('button', { type: 'button', class: 'button button-small', dataset: { action }, i18n: labelKey });
+  button.addEventListener('click', () => {
+    const el = panel();
+    button.replaceWith(el);
+    const first = el.querySelector('input, select, textarea');
+    if (first) first.focus();
+  });
+  return button;
+}
+
+// A small form in a row: fields, one submit button, errors shown above;
+// `send(errors)` runs on submit with the button disabled meanwhile.
+export function actionForm(cls, fields, submitKey, action, send) {
+  const errors = messageArea();
+  const submit = h('button', { type: 'submit', class: 'button button-small', dataset: { action }, i18n: submitKey });
+  const form = h('form', { class: `form ${cls}`, novalidate: true }, errors.el, fields, h('div', { class: 'form-actions' }, submit));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    errors.clear();
+    submit.disabled = true;
+    try {
+      await send(errors);
+    } catch (err) {
+      errors.error(err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

@@ -12,7 +12,7 @@
 import { h, raw } from '../dom.js';
 import { k } from '../i18n.js';
 import { api } from '../api.js';
-import { pageHeader, field, messageArea, dataTable, loading } from '../components.js';
+import { pageHeader, field, messageArea, dataTable, loading, opener, actionForm } from '../components.js';
 import { nationalNumber } from '../phone.js';
 import { localInputValue } from './report.js';
 
@@ -285,36 +285,9 @@ function table(items, staff, refresh) {
   });
 }
 
-// A button that puts a panel in its place.
-function opener(labelKey, action, panel) {
-  const button = h('button', { type: 'button', class: 'button button-small', dataset: { action }, i18n: labelKey });
-  button.addEventListener('click', () => {
-    const el = panel();
-    button.replaceWith(el);
-    const first = el.querySelector('input, select, textarea');
-    if (first) first.focus();
-  });
-  return button;
-}
-
-// A small form: fields, one submit button, errors shown above.
+// The row forms of this page: actionForm with the page's panel class.
 function panel(cls, fields, submitKey, action, send) {
-  const errors = messageArea();
-  const submit = h('button', { type: 'submit', class: 'button button-small', dataset: { action }, i18n: submitKey });
-  const form = h('form', { class: `form breach-panel ${cls}`, novalidate: true }, errors.el, fields, h('div', { class: 'form-actions' }, submit));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    errors.clear();
-    submit.disabled = true;
-    try {
-      await send(errors);
-    } catch (err) {
-      errors.error(err);
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return form;
+  return actionForm(`breach-panel ${cls}`, fields, submitKey, action, send);
 }
 
 // The notice in full, with the follow-up its reader may take.

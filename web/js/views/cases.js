@@ -15,7 +15,7 @@
 import { h, raw, uid } from '../dom.js';
 import { k, t, vocabLabel, formatNumber } from '../i18n.js';
 import { api, buildUrl } from '../api.js';
-import { pageHeader, field, messageArea, dataTable, loading } from '../components.js';
+import { pageHeader, field, messageArea, dataTable, loading, opener, actionForm } from '../components.js';
 import { nationalNumber } from '../phone.js';
 import { barChart, barItems, dayChart, dayRange } from '../charts.js';
 import { KIND_KEYS, STATE_KEYS, OUTCOME_KEYS, kindCell, stateBadge } from './report.js';
@@ -287,36 +287,9 @@ function historyEvent(e, report) {
     h('time', { time: e.at, class: 'case-event-time' }), head, notes);
 }
 
-// A button that puts a panel in its place.
-function opener(labelKey, action, panel) {
-  const button = h('button', { type: 'button', class: 'button button-small', dataset: { action }, i18n: labelKey });
-  button.addEventListener('click', () => {
-    const el = panel();
-    button.replaceWith(el);
-    const first = el.querySelector('input, select, textarea');
-    if (first) first.focus();
-  });
-  return button;
-}
-
-// A small form in a row: fields, one submit button, errors shown above.
+// The row forms of this page: actionForm with the page's panel class.
 function panel(cls, fields, submitKey, action, send) {
-  const errors = messageArea();
-  const submit = h('button', { type: 'submit', class: 'button button-small', dataset: { action }, i18n: submitKey });
-  const form = h('form', { class: `form case-panel ${cls}`, novalidate: true }, errors.el, fields, h('div', { class: 'form-actions' }, submit));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    errors.clear();
-    submit.disabled = true;
-    try {
-      await send(errors);
-    } catch (err) {
-      errors.error(err);
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return form;
+  return actionForm(`case-panel ${cls}`, fields, submitKey, action, send);
 }
 
 function forwardPanel(c, refresh) {
