@@ -1,5 +1,7 @@
 #include "quell/core/number_plan.h"
 
+#include "quell/core/internal/block_cache.h"
+
 #include <atomic>
 #include <cstdio>
 #include <random>
@@ -11,6 +13,27 @@
 
 namespace quell {
 namespace {
+
+TEST(BlockCache, DigitCountAtEveryPowerOfTen) {
+  using internal::BlockCache;
+  EXPECT_EQ(BlockCache::DigitCount(0), 1);
+  EXPECT_EQ(BlockCache::DigitCount(UINT64_MAX), 20);
+  uint64_t p = 1;
+  for (int digits = 1; digits <= 19; ++digits, p *= 10) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(BlockCache::DigitCount(p), digits);
+    EXPECT_EQ(BlockCache::DigitCount(p * 10 - 1), digits);
+    if (p > 1) {
+      EXPECT_EQ(BlockCache::DigitCount(p - 1), digits - 1);
+    }
+    EXPECT_EQ(BlockCache::Pow10(digits - 1), p);
+  }
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t v = rng() >> (rng() % 64);
+    ASSERT_EQ(BlockCache::DigitCount(v), static_cast<int>(std::to_string(v).size())) << v;
+  }
+}
 
 TEST(NumberPlan, WrittenFormsGiveTheCompactNumber) {
   NumberPlan plan("CN");
