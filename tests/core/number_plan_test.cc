@@ -2,8 +2,12 @@
 
 #include "quell/core/internal/block_cache.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -33,6 +37,49 @@ TEST(BlockCache, DigitCountAtEveryPowerOfTen) {
     const uint64_t v = rng() >> (rng() % 64);
     ASSERT_EQ(BlockCache::DigitCount(v), static_cast<int>(std::to_string(v).size())) << v;
   }
+}
+
+TEST(NumberPlan, CacheFileStartsTheNextPlanWarm) {
+  const std::string dir = ::testing::TempDir() + "/plan-cache-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/numbering-plan.cache";
+  std::vector<uint64_t> numbers;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 2000; ++i) numbers.push_back(8610000000000 + rng() % 10000000000);
+  numbers.push_back(8613800138000);
+  numbers.push_back(861012345678);
+  NumberPlan first("CN");
+  for (uint64_t n : numbers) first.Classify(n);
+  ASSERT_TRUE(first.SaveCache(path).ok());
+
+  NumberPlan warm("CN");
+  auto loaded = warm.LoadCache(path);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_GT(*loaded, 1000u);
+  for (uint64_t n : numbers) {
+    const NumberInfo a = warm.Classify(n), b = NumberPlan::ClassifySlow(n);
+    ASSERT_EQ(a.valid, b.valid) << n;
+    ASSERT_EQ(a.type, b.type) << n;
+    ASSERT_EQ(a.Region(), b.Region()) << n;
+  }
+  // Written for another home region, damaged, or missing: ignored.
+  NumberPlan us("US");
+  EXPECT_EQ(*us.LoadCache(path), 0u);
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  bytes[bytes.size() / 2] ^= 1;
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  NumberPlan damaged("CN");
+  EXPECT_EQ(*damaged.LoadCache(path), 0u);
+  EXPECT_TRUE(damaged.Classify(8613800138000).valid);
+  EXPECT_EQ(*damaged.LoadCache(dir + "/missing"), 0u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(NumberPlan, WrittenFormsGiveTheCompactNumber) {

@@ -1,7 +1,14 @@
 #include "quell/core/number_plan.h"
 
+#include <dlfcn.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -9,6 +16,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "quell/core/ids.h"
 #include "quell/core/internal/block_cache.h"
 #include "quell/core/internal/number_type.h"
 
@@ -68,6 +76,35 @@ uint64_t WithCountryCode(int cc, std::string_view national) {
   return v != 0 && BlockCache::DigitCount(v) <= 15 ? v : 0;
 }
 
+// Which libphonenumber the verdicts come from: its shared library's path, size
+// and modification time (a package upgrade changes them). Empty when it cannot
+// be told (a static build): then no cache is kept.
+std::string LibraryIdentity() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&PhoneNumberUtil::GetInstance), &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return "";
+  }
+  std::error_code ec;
+  const std::string path = std::filesystem::canonical(info.dli_fname, ec).string();
+  struct stat st {};
+  if (ec || ::stat(path.c_str(), &st) != 0) return "";
+  return path + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+constexpr char kCacheMagic[8] = {'Q', 'P', 'L', 'A', 'N', 'C', '1', '\n'};
+
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
 bool IsSeparator(char c) {
   return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
 }
@@ -106,27 +143,52 @@ NumberPlan::NumberPlan(std::string_view home_region, std::size_t cache_slots) {
 
 NumberPlan::~NumberPlan() = default;
 
-uint64_t NumberPlan::ToCompact(std::string_view text) const {
-  bool plus = false;
-  char digits[20];
+namespace {
+
+// The digits of a number as written (separators skipped, up to ';'), and
+// whether a '+' led them. Returns their count; -1 for letters or other symbols
+// (then *text is cut at ';'), -2 for more than 20 digits.
+int ScanDigits(std::string_view* text, char (&digits)[20], bool* plus) {
   int n = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  for (std::size_t i = 0; i < text->size(); ++i) {
+    const char c = (*text)[i];
     if (c == ';') {  // tel URI parameters end the number
-      text = text.substr(0, i);
+      *text = text->substr(0, i);
       break;
     }
     if (c >= '0' && c <= '9') {
-      if (n == static_cast<int>(sizeof(digits))) return 0;
+      if (n == static_cast<int>(sizeof(digits))) return -2;
       digits[n++] = c;
-    } else if (c == '+' && n == 0 && !plus) {
-      plus = true;
+    } else if (c == '+' && n == 0 && !*plus) {
+      *plus = true;
     } else if (!IsSeparator(c)) {
-      n = -1;  // letters or other symbols: leave it to libphonenumber
-      text = text.substr(0, text.find(';'));
-      break;
+      *text = text->substr(0, text->find(';'));
+      return -1;  // letters or other symbols: leave it to libphonenumber
     }
   }
+  return n;
+}
+
+}  // namespace
+
+void NumberPlan::PrefetchText(std::string_view text) const {
+  bool plus = false;
+  char digits[20];
+  const int n = ScanDigits(&text, digits, &plus);
+  if (n <= 0 || n > 15) return;
+  std::string_view d(digits, static_cast<std::size_t>(n));
+  if (!plus) {
+    const std::string_view ndd(ndd_);
+    if (!ndd.empty() && d.starts_with(ndd)) d.remove_prefix(ndd.size());
+  }
+  Prefetch(WithCountryCode(plus ? 0 : home_cc_, d));
+}
+
+uint64_t NumberPlan::ToCompact(std::string_view text) const {
+  bool plus = false;
+  char digits[20];
+  const int n = ScanDigits(&text, digits, &plus);
+  if (n == -2) return 0;
   if (n > 0 && n <= 15 && plus) {
     uint64_t v = 0;
     for (int i = 0; i < n; ++i) v = v * 10 + static_cast<uint64_t>(digits[i] - '0');
@@ -208,6 +270,76 @@ NumberInfo NumberPlan::Classify(uint64_t compact) const {
   if (!same(first, last)) return ClassifySlow(compact);
   cache_->Store(key, Pack(first));
   return first;
+}
+
+}  // namespace quell
+
+namespace quell {
+
+Status NumberPlan::SaveCache(const std::string& path) const {
+  const std::string identity = LibraryIdentity();
+  if (identity.empty()) return Status::Ok();
+  // magic, identity and home region (length-prefixed), entries, SHA-256 of all before.
+  std::string data(kCacheMagic, sizeof kCacheMagic);
+  const std::string who = identity + ";region=" + std::string(home_region());
+  PutU64(&data, who.size());
+  data += who;
+  const std::size_t count_at = data.size();
+  PutU64(&data, 0);
+  uint64_t count = 0;
+  cache_->ForEach([&](uint64_t key, uint32_t value) {
+    PutU64(&data, key << 32 | value);
+    ++count;
+  });
+  std::string count_bytes;
+  PutU64(&count_bytes, count);
+  data.replace(count_at, 8, count_bytes);
+  unsigned char digest[32];
+  Sha256(data, digest);
+  data.append(reinterpret_cast<const char*>(digest), sizeof digest);
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out.flush()) return Internal("cannot write " + partial);
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) return Internal("cannot rename " + partial + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::size_t> NumberPlan::LoadCache(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::size_t{0};
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::size_t kDigest = 32;
+  if (data.size() < sizeof kCacheMagic + 16 + kDigest ||
+      std::memcmp(data.data(), kCacheMagic, sizeof kCacheMagic) != 0) {
+    return std::size_t{0};
+  }
+  const std::string_view body(data.data(), data.size() - kDigest);
+  unsigned char digest[kDigest];
+  Sha256(body, digest);
+  if (std::memcmp(digest, data.data() + body.size(), kDigest) != 0) return std::size_t{0};
+  std::size_t at = sizeof kCacheMagic;
+  const uint64_t who_size = GetU64(body.data() + at);
+  at += 8;
+  if (who_size > body.size() - at - 8) return std::size_t{0};
+  const std::string identity = LibraryIdentity();
+  if (identity.empty() ||
+      body.substr(at, who_size) != identity + ";region=" + std::string(home_region())) {
+    return std::size_t{0};
+  }
+  at += who_size;
+  const uint64_t count = GetU64(body.data() + at);
+  at += 8;
+  if (count != (body.size() - at) / 8 || (body.size() - at) % 8 != 0) return std::size_t{0};
+  for (uint64_t i = 0; i < count; ++i, at += 8) {
+    const uint64_t entry = GetU64(body.data() + at);
+    cache_->Store(entry >> 32, static_cast<uint32_t>(entry));
+  }
+  return static_cast<std::size_t>(count);
 }
 
 }  // namespace quell

@@ -17,7 +17,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
+
+#include "quell/core/internal/record_table.h"
 
 namespace quell::internal {
 
@@ -25,14 +28,20 @@ class BlockCache {
  public:
   static constexpr int kBlockDigits = 8;
 
-  // `slots` is rounded up to a power of two (at least 64), 8 bytes each.
+  // `slots` is rounded up to a power of two (at least 64), 8 bytes each. A
+  // table of 2 MiB or more lives on huge pages where the kernel allows it: it
+  // is read at random (record_table.h).
   explicit BlockCache(std::size_t slots) {
     const std::size_t n = std::bit_ceil(std::max<std::size_t>(slots, 64));
     buckets_mask_ = n / kBucketSlots - 1;
-    // One bucket per cache line: over-allocate by a line and align.
-    slots_ = std::make_unique<std::atomic<uint64_t>[]>(n + kBucketSlots);
-    const auto addr = reinterpret_cast<std::uintptr_t>(slots_.get());
-    table_ = slots_.get() + ((64 - addr % 64) % 64) / sizeof(std::atomic<uint64_t>);
+    const std::size_t bytes = n * sizeof(std::atomic<uint64_t>);
+    const std::size_t align = bytes >= kHugePage ? kHugePage : 64;  // one bucket per cache line
+    void* p = std::aligned_alloc(align, (bytes + align - 1) / align * align);
+    if (p == nullptr) throw std::bad_alloc();
+    if (align == kHugePage) madvise(p, bytes, MADV_HUGEPAGE);  // advice only
+    memory_.reset(p);
+    table_ = static_cast<std::atomic<uint64_t>*>(p);
+    for (std::size_t i = 0; i < n; ++i) new (&table_[i]) std::atomic<uint64_t>(0);
   }
 
   // Decimal digits of v (1 for 0): a guess from the bit width, corrected by
@@ -88,8 +97,17 @@ class BlockCache {
     b[victim].store(kFilled | (key << 32) | value, std::memory_order_release);
   }
 
+  // Calls f(key, value) for every filled slot.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (std::size_t i = 0; i < (buckets_mask_ + 1) * kBucketSlots; ++i) {
+      const uint64_t slot = table_[i].load(std::memory_order_relaxed);
+      if (slot & kFilled) f((slot >> 32) & 0x7FFFFFFF, static_cast<uint32_t>(slot));
+    }
+  }
+
   // Starts loading the bucket Find(key) will read (a CPU prefetch).
-  void Prefetch(uint64_t key) const { __builtin_prefetch(Bucket(key)); }
+  void Prefetch(uint64_t key) const { internal::Prefetch(Bucket(key)); }
 
  private:
   static constexpr std::size_t kBucketSlots = 8;
@@ -108,8 +126,8 @@ class BlockCache {
   }
 
   std::size_t buckets_mask_ = 0;
-  std::unique_ptr<std::atomic<uint64_t>[]> slots_;  // the allocation
-  std::atomic<uint64_t>* table_ = nullptr;          // its first cache-line-aligned slot
+  std::unique_ptr<void, HugeFree> memory_;  // the table's allocation
+  std::atomic<uint64_t>* table_ = nullptr;
 };
 
 }  // namespace quell::internal
