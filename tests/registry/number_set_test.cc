@@ -1,5 +1,8 @@
 #include "quell/registry/number_set.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <random>
 #include <set>
 #include <vector>
@@ -84,6 +87,102 @@ TEST(NumberSetTest, SerializeRoundTripsAndRejectsDamage) {
     EXPECT_EQ(u.Cardinality(), 1u) << "a failed read leaves the set as it was";
   }
   EXPECT_FALSE(t.Deserialize(bytes + "x").ok());
+}
+
+// SerializeFrozen's bytes in page-aligned memory, as a mapped snapshot file has them.
+std::shared_ptr<const void> Aligned(const std::string& bytes) {
+  void* p = std::aligned_alloc(4096, (bytes.size() / 4096 + 1) * 4096);
+  std::memcpy(p, bytes.data(), bytes.size());
+  return std::shared_ptr<const void>(p, [](const void* q) { std::free(const_cast<void*>(q)); });
+}
+
+TEST(NumberSetTest, FrozenViewsReadInPlaceAndCopyOutWhenChanged) {
+  std::mt19937_64 rng(9);
+  NumberSet s;
+  std::set<uint64_t> ref;
+  for (int i = 0; i < 60'000; ++i) {
+    // Dense and sparse containers, several blocks, one run of consecutive numbers.
+    const uint64_t n = i < 20'000 ? 8613800000000 + i : 8613000000000 + rng() % 7'000'000'000;
+    s.Add(n);
+    ref.insert(n);
+  }
+  s.Add(14155550123);
+  ref.insert(14155550123);
+  s.Optimize();
+  std::string bytes;
+  s.SerializeFrozen(&bytes);
+  auto memory = Aligned(bytes);
+  const std::string_view view(static_cast<const char*>(memory.get()), bytes.size());
+
+  NumberSet t;
+  ASSERT_TRUE(t.DeserializeFrozen(view, memory).ok());
+  memory.reset();  // the set holds the memory now
+  EXPECT_EQ(t.Cardinality(), ref.size());
+  std::vector<uint64_t> listed;
+  t.ForEach([&](uint64_t n) {
+    listed.push_back(n);
+    return true;
+  });
+  EXPECT_EQ(listed, std::vector<uint64_t>(ref.begin(), ref.end()));
+  std::vector<uint64_t> in_range;
+  t.ForEachInRange(8613800000100, 8613800000199, [&](uint64_t n) {
+    in_range.push_back(n);
+    return true;
+  });
+  EXPECT_EQ(in_range.size(), 100u);
+  std::vector<uint64_t> probe(ref.begin(), ref.end());
+  for (int i = 0; i < 10'000; ++i) probe.push_back(8613000000000 + rng() % 7'000'000'000);
+  std::vector<char> many(probe.size());
+  t.ContainsMany(probe, reinterpret_cast<bool*>(many.data()));
+  for (std::size_t i = 0; i < probe.size(); ++i) {
+    ASSERT_EQ(many[i] != 0, ref.count(probe[i]) == 1) << probe[i];
+  }
+
+  // Changes copy a block out of the view; the others stay views.
+  EXPECT_FALSE(t.Add(8613800000005));
+  EXPECT_TRUE(t.Add(8613800020000));
+  EXPECT_TRUE(t.Remove(8613800000006));
+  EXPECT_FALSE(t.Remove(8613800000006));
+  EXPECT_TRUE(t.Remove(14155550123));
+  ref.insert(8613800020000);
+  ref.erase(8613800000006);
+  ref.erase(14155550123);
+  t.Optimize();
+  EXPECT_EQ(t.Cardinality(), ref.size());
+  for (uint64_t n : {8613800000005ULL, 8613800020000ULL, 8613800000006ULL, 14155550123ULL}) {
+    EXPECT_EQ(t.Contains(n), ref.count(n) == 1) << n;
+  }
+  // Written again (frozen and portable), it reads back the same.
+  std::string again;
+  t.SerializeFrozen(&again);
+  auto again_memory = Aligned(again);
+  NumberSet u;
+  ASSERT_TRUE(u.DeserializeFrozen({static_cast<const char*>(again_memory.get()), again.size()},
+                                  again_memory)
+                  .ok());
+  std::string portable;
+  u.Serialize(&portable);
+  NumberSet w;
+  ASSERT_TRUE(w.Deserialize(portable).ok());
+  listed.clear();
+  w.ForEach([&](uint64_t n) {
+    listed.push_back(n);
+    return true;
+  });
+  EXPECT_EQ(listed, std::vector<uint64_t>(ref.begin(), ref.end()));
+
+  // Damage is refused and leaves the set as it was.
+  for (std::size_t cut : {std::size_t{0}, std::size_t{6}, bytes.size() / 2, bytes.size() - 1}) {
+    auto part = Aligned(bytes);
+    EXPECT_FALSE(u.DeserializeFrozen({static_cast<const char*>(part.get()), cut}, part).ok())
+        << cut;
+  }
+  std::string damaged = bytes;
+  damaged[40] ^= 0x55;  // inside the first bitmap's header
+  auto bad = Aligned(damaged);
+  EXPECT_FALSE(
+      u.DeserializeFrozen({static_cast<const char*>(bad.get()), damaged.size()}, bad).ok());
+  EXPECT_EQ(u.Cardinality(), ref.size());
 }
 
 TEST(NumberSetTest, DenseSegmentCostsAboutOneBitPerNumber) {

@@ -13,6 +13,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "quell/core/ids.h"
+#include "quell/registry/number_set.h"
+
 #include "quell/store/store.h"
 #include "store/store_test_util.h"
 
@@ -234,6 +237,38 @@ TEST_F(RegistryTest, ADamagedSnapshotIsIgnoredAndTheHistoryReplayed) {
   }
   Reopen();
   EXPECT_EQ(registry_->GetStats().snapshot_version, 0);
+  EXPECT_TRUE(
+      registry_->IsProtected(Num("13800138000").compact(), Category::kFinance, clock_.Now()));
+}
+
+TEST_F(RegistryTest, AVersionOneSnapshotIsStillRead) {
+  // Version 1 held the set in CRoaring's portable format (docs/formats/dnc.md).
+  MustRegister("13800138000");
+  clock_.Advance(hours(24 * 31));
+  QUELL_ASSERT_OK(registry_->Maintain(true));
+  const int64_t version = registry_->GetStats().version;
+  registry_.reset();
+  auto put = [](std::string* out, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  };
+  NumberSet set;
+  set.Add(Num("13800138000").compact());
+  std::string portable;
+  set.Serialize(&portable);
+  std::string file = "QDNCSNAP";
+  put(&file, 1, 4);
+  put(&file, static_cast<uint64_t>(version), 8);
+  put(&file, portable.size(), 8);
+  file += portable;
+  put(&file, 0, 8);  // pending
+  put(&file, 0, 8);  // preferences
+  file += Sha256(file);
+  {
+    std::ofstream f(dir_.File("dnc") + "/dnc-snapshot.bin", std::ios::binary | std::ios::trunc);
+    f << file;
+  }
+  Reopen();
+  EXPECT_EQ(registry_->GetStats().snapshot_version, version);
   EXPECT_TRUE(
       registry_->IsProtected(Num("13800138000").compact(), Category::kFinance, clock_.Now()));
 }

@@ -8,9 +8,10 @@
 // two bytes per member (../shared/references/stack.md: 0.93 bit/number measured at
 // 24 % density after Optimize()).
 //
-// The serialized form (Serialize / Deserialize) is part of the registry snapshot
-// format (docs/formats/dnc.md): per block, its key and CRoaring's portable
-// serialization.
+// The serialized forms are part of the registry snapshot format
+// (docs/formats/dnc.md): per block, its key and CRoaring's portable
+// serialization (snapshot version 1) or its frozen one (version 2, read in place
+// from the mapped file).
 //
 // Thread-safety: const methods may run concurrently with each other; mutators
 // need exclusive access (the Registry holds the lock).
@@ -27,6 +28,24 @@
 #include "quell/core/status.h"
 
 namespace quell::registry {
+
+// Working memory of NumberSet::ContainsMany for long lists, kept by a caller
+// that checks list after list (a scrub): fresh memory for every list would be
+// page-faulted in again each time. One user at a time.
+class ListScratch {
+ public:
+  ListScratch();
+  ~ListScratch();
+  ListScratch(ListScratch&&) noexcept;
+  ListScratch& operator=(ListScratch&&) noexcept;
+  // n flags of the caller's own (CheckList's membership answers).
+  bool* Flags(std::size_t n);
+
+ private:
+  friend class NumberSet;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 class NumberSet {
  public:
@@ -47,7 +66,9 @@ class NumberSet {
   // Membership of `numbers[i]` into `out[i]`, for a whole list at once. Long
   // lists (4,096 numbers or more) are checked in ascending order (radix sort),
   // so each container is loaded once for all the list's numbers in it.
-  void ContainsMany(std::span<const uint64_t> numbers, bool* out) const;
+  // `scratch` (optional) is reused instead of allocating.
+  void ContainsMany(std::span<const uint64_t> numbers, bool* out,
+                    ListScratch* scratch = nullptr) const;
 
   uint64_t Cardinality() const;
   // Heap bytes of the bitmaps (what the set costs in memory).
@@ -65,6 +86,19 @@ class NumberSet {
   // Replaces the contents from Serialize's output; InvalidArgument (and the set
   // left empty) if `bytes` is not one.
   Status Deserialize(std::string_view bytes);
+
+  // The same in CRoaring's frozen format, which is read in place: per block, its
+  // key, its size and the frozen bitmap, padded to start at a multiple of 32
+  // bytes from the start of *out (which must be the start of the file).
+  void SerializeFrozen(std::string* out) const;
+  // Makes the set read-only views of SerializeFrozen's output, with no copy (a
+  // 10^8-number register loads in milliseconds instead of a second); a block is
+  // copied out when first changed. `bytes` must lie in memory whose 32-byte
+  // alignment matches the file's (a mapped file: page-aligned), and stay valid
+  // while `backing` is held: the set keeps it until it is replaced or destroyed.
+  // The frozen format is CRoaring's memory layout: a file written by another
+  // CRoaring build may be refused (InvalidArgument).
+  Status DeserializeFrozen(std::string_view bytes, std::shared_ptr<const void> backing);
 
  private:
   struct Impl;

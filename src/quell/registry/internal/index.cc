@@ -10,12 +10,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace quell::registry::internal {
 namespace {
 
 constexpr char kMagic[8] = {'Q', 'D', 'N', 'C', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: the protected set in CRoaring's frozen format, read in place (1: portable,
+// still read).
+constexpr uint32_t kFormatVersion = 2;
 constexpr std::size_t kDigestBytes = 32;
 
 void Put(std::string* out, uint64_t v, int bytes) {
@@ -99,12 +102,14 @@ Status WriteSnapshot(const Index& index, const std::string& path) {
   std::string out(kMagic, sizeof kMagic);
   Put(&out, kFormatVersion, 4);
   Put(&out, static_cast<uint64_t>(index.version), 8);
-  std::string set;
-  index.protected_now.Serialize(&set);
-  Put(&out, set.size(), 8);
-  out += set;
-  set.clear();
-  set.shrink_to_fit();
+  // The set is written in place (its bitmaps align to the file's start), its
+  // length filled in after.
+  const std::size_t length_at = out.size();
+  Put(&out, 0, 8);
+  index.protected_now.SerializeFrozen(&out);
+  std::string length;
+  Put(&length, out.size() - length_at - 8, 8);
+  out.replace(length_at, 8, length);
   // Hash-map order is arbitrary; sort so that equal indexes give equal files.
   std::vector<std::pair<uint64_t, int64_t>> pending(index.pending.begin(), index.pending.end());
   std::sort(pending.begin(), pending.end());
@@ -170,14 +175,13 @@ class MappedFile {
     }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
       if (p == MAP_FAILED) {
         const Status s = ErrnoStatus("cannot map", path);
         ::close(fd);
         return s;
       }
       data_ = p;
-      ::madvise(data_, size_, MADV_SEQUENTIAL);
     }
     ::close(fd);
     return Status::Ok();
@@ -190,9 +194,9 @@ class MappedFile {
 };
 
 Status ReadSnapshot(const std::string& path, Index* index) {
-  MappedFile file;
-  QUELL_RETURN_IF_ERROR(file.Open(path));
-  const std::string_view data = file.view();
+  auto file = std::make_shared<MappedFile>();
+  QUELL_RETURN_IF_ERROR(file->Open(path));
+  const std::string_view data = file->view();
   auto bad = [&](std::string_view why) {
     return InvalidArgument("snapshot " + path + " is damaged: " + std::string(why));
   };
@@ -204,13 +208,18 @@ Status ReadSnapshot(const std::string& path, Index* index) {
   if (Sha256(body) != data.substr(body.size())) return bad("checksum mismatch");
   body.remove_prefix(sizeof kMagic);
   uint64_t format = 0, version = 0, size = 0, count = 0;
-  if (!Get(&body, 4, &format) || format != kFormatVersion) return bad("unknown format version");
+  if (!Get(&body, 4, &format) || (format != 1 && format != kFormatVersion)) {
+    return bad("unknown format version");
+  }
   if (!Get(&body, 8, &version) || !Get(&body, 8, &size) || body.size() < size) {
     return bad("truncated header");
   }
   Index fresh;
   fresh.version = static_cast<int64_t>(version);
-  QUELL_RETURN_IF_ERROR(fresh.protected_now.Deserialize(body.substr(0, size)));
+  // Version 2: the set's bitmaps stay in the mapped file, which the set keeps.
+  QUELL_RETURN_IF_ERROR(format == 1
+                            ? fresh.protected_now.Deserialize(body.substr(0, size))
+                            : fresh.protected_now.DeserializeFrozen(body.substr(0, size), file));
   body.remove_prefix(size);
   if (!Get(&body, 8, &count) || body.size() / 16 < count) return bad("truncated pending numbers");
   fresh.pending.reserve(count);
