@@ -102,6 +102,22 @@ TEST(ScrubTest, HundredThousandMixedNumbersAgreeWithLibphonenumber) {
   auto again = (*reg)->GetReceipt(receipt->id);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->counts.total, 100'000);
+
+  // In three parts at once, fed in uneven chunks: the same rows, counts and hashes.
+  Scrubber parallel(**reg, plan, 1, clock.Now(), /*threads=*/3);
+  std::string parallel_out;
+  for (std::size_t at = 0; at < input.size(); at += 77'777) {
+    ASSERT_TRUE(parallel.Feed(std::string_view(input).substr(at, 77'777), &parallel_out).ok());
+  }
+  ASSERT_TRUE(parallel.Finish(&parallel_out).ok());
+  EXPECT_TRUE(parallel_out == out);
+  EXPECT_EQ(parallel.counts().invalid, scrubber.counts().invalid);
+  EXPECT_EQ(parallel.counts().callable, scrubber.counts().callable);
+  EXPECT_EQ(parallel.counts().protected_numbers, protected_rows);
+  auto parallel_receipt = parallel.Record("test");
+  ASSERT_TRUE(parallel_receipt.has_value());
+  EXPECT_EQ(parallel_receipt->list_sha256, receipt->list_sha256);
+  EXPECT_EQ(parallel_receipt->result_sha256, receipt->result_sha256);
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <iostream>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "quell/cli/shaken_config.h"
+#include "quell/core/number_plan.h"
 #include "quell/core/phone_number.h"
 #include "quell/notify/notify.h"
 
@@ -20,9 +22,9 @@ namespace {
 
 // Keys of quell.toml outside module sections; each module checks its own table.
 const std::vector<std::string> kTopLevelKeys = {
-    "region",   "data_dir", "http.*",   "sip.*", "store.*",  "access.*",
-    "notify.*", "shaken.*", "screen.*", "dnc.*", "detect.*", "reputation.*", "complaints.*", "ledger.*", "traceback.*",
-    "breach.*", "log.level",
+    "region",       "data_dir", "http.*",      "sip.*",    "store.*",   "access.*",
+    "notify.*",     "shaken.*", "screen.*",    "dnc.*",    "detect.*",  "reputation.*",
+    "complaints.*", "ledger.*", "traceback.*", "breach.*", "log.level",
 };
 
 }  // namespace
@@ -207,5 +209,22 @@ access::Principal ShellActor() {
 }
 
 void PrintError(const Status& status) { std::cerr << "quell: " << status.message() << "\n"; }
+
+namespace {
+std::string PlanCachePath(const Environment& env) {
+  return (std::filesystem::path(env.data_dir) / "numbering-plan.cache").string();
+}
+}  // namespace
+
+void WarmPlan(NumberPlan& plan, const Environment& env) {
+  auto loaded = plan.LoadCache(PlanCachePath(env));
+  if (loaded && *loaded > 0) spdlog::debug("numbering plan: {} blocks from the cache", *loaded);
+}
+
+void KeepPlan(const NumberPlan& plan, const Environment& env) {
+  if (Status s = plan.SaveCache(PlanCachePath(env)); !s.ok()) {
+    spdlog::warn("numbering plan cache not kept: {}", s.message());
+  }
+}
 
 }  // namespace quell::cli

@@ -14,6 +14,10 @@ namespace CLI {
 class App;
 }
 
+namespace quell {
+class NumberPlan;
+}
+
 namespace quell::cli {
 
 // Exit codes scripts rely on.
@@ -64,6 +68,15 @@ struct Opened {
   std::unique_ptr<access::Accounts> accounts;
 };
 Result<Opened> Open(const CommonFlags& flags);
+
+// A command that parses many numbers starts its numbering plan from the data
+// directory's cache (numbering-plan.cache; NumberPlan::LoadCache) and leaves
+// it there for the next run. Neither fails the command: a cache is only a cache.
+// Such commands give their plan kBulkPlanSlots cache slots (8 MiB): lists carry
+// many short garbage numbers, each cached apart, next to the plan's blocks.
+inline constexpr std::size_t kBulkPlanSlots = std::size_t{1} << 20;
+void WarmPlan(NumberPlan& plan, const Environment& env);
+void KeepPlan(const NumberPlan& plan, const Environment& env);
 
 // Adds --config and --data to a subcommand.
 void AddCommon(CLI::App* sub, CommonFlags* flags);

@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -76,7 +78,8 @@ int Import(const ImportFlags& f) {
     in = &file;
   }
   const std::string name = f.file == "-" ? "stdin" : f.file;
-  NumberPlan plan(o->env.region);
+  NumberPlan plan(o->env.region, kBulkPlanSlots);
+  WarmPlan(plan, o->env);
   registry::ListReader reader;
   std::vector<registry::RegisterRequest> batch;
   std::vector<int64_t> batch_lines;
@@ -143,6 +146,7 @@ int Import(const ImportFlags& f) {
   flush();
   if (!failed.ok()) return Fail(failed.WithContext("importing " + name));
   progress.Done(good + bad);
+  KeepPlan(plan, o->env);
   std::cout << (f.dry_run ? "checked " : "imported ") << good << " registrations"
             << (unchanged > 0 ? " (" + std::to_string(unchanged) + " already registered)" : "")
             << ", " << bad << " bad rows\n";
@@ -170,10 +174,25 @@ int Scrub(const ScrubFlags& f) {
   std::ofstream out(f.out, std::ios::binary | std::ios::trunc);
   if (!out) return Fail(InvalidArgument("cannot write " + f.out));
   const uint64_t size = FileSize(in);
-  NumberPlan plan(o->env.region);
-  registry::Scrubber scrubber(**registry, plan, org->id, Clock::Real().Now());
+  NumberPlan plan(o->env.region, kBulkPlanSlots);
+  WarmPlan(plan, o->env);
+  // Every core: the list is the command's only work.
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  registry::Scrubber scrubber(**registry, plan, org->id, Clock::Real().Now(), threads);
   Progress progress("scrub " + f.in, size);
-  std::string buf(1 << 20, '\0'), result;
+  std::string buf(1 << 20, '\0'), result, writing;
+  // Results are written by a second thread while the list goes on being scrubbed.
+  std::future<bool> written;
+  const auto write = [&](std::string& rows) {
+    if (written.valid() && !written.get()) return false;
+    writing.swap(rows);
+    rows.clear();
+    written = std::async(std::launch::async, [&out, &writing] {
+      out.write(writing.data(), static_cast<std::streamsize>(writing.size()));
+      return static_cast<bool>(out);
+    });
+    return true;
+  };
   uint64_t read = 0;
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
@@ -181,15 +200,15 @@ int Scrub(const ScrubFlags& f) {
     if (n == 0) break;
     read += n;
     if (Status s = scrubber.Feed(std::string_view(buf.data(), n), &result); !s.ok()) return Fail(s);
-    out.write(result.data(), static_cast<std::streamsize>(result.size()));
-    result.clear();
+    if (!result.empty() && !write(result)) return Fail(Internal("cannot write " + f.out));
     progress.Update(read, scrubber.counts().total);
   }
   if (Status s = scrubber.Finish(&result); !s.ok()) return Fail(s);
-  out.write(result.data(), static_cast<std::streamsize>(result.size()));
+  if (!write(result) || !written.get()) return Fail(Internal("cannot write " + f.out));
   out.close();
   if (!out) return Fail(Internal("cannot write " + f.out));
   progress.Done(scrubber.counts().total);
+  KeepPlan(plan, o->env);
   auto receipt = scrubber.Record(ShellActor().name);
   if (!receipt) return Fail(receipt.status());
   const registry::ScrubCounts& c = receipt->counts;

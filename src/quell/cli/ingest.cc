@@ -151,7 +151,8 @@ int Ingest(const IngestFlags& f) {
   }
   screen::ShakenEvidence shaken_failures(evidence.get());
   CountingSink sink(store.get());
-  NumberPlan plan(opened->env.region);
+  NumberPlan plan(opened->env.region, kBulkPlanSlots);
+  WarmPlan(plan, opened->env);
   detect::Engine engine(plan, std::move(*config), &sink);
 
   std::vector<char> buf(kChunk);
@@ -212,6 +213,7 @@ int Ingest(const IngestFlags& f) {
   engine.FlushUpdates();
   const events::CdrStats& st = reader->stats();
   progress.Done(static_cast<int64_t>(st.events + st.bad));
+  KeepPlan(plan, opened->env);
   if (store) {
     Status s = store->Flush();
     if (s.ok()) s = evidence->Flush();

@@ -520,12 +520,13 @@ class RegistryImpl final : public Registry {
                                         TimePoint at) const override;
 
   void CheckList(int64_t org_id, uint16_t categories, std::span<const uint64_t> numbers,
-                 TimePoint at, ListAnswer* out) const override {
+                 TimePoint at, ListAnswer* out, ListScratch* scratch) const override {
     const int64_t at_ms = ToUnixMillis(at);
     const uint16_t wanted = categories == 0 ? AllCategoryBits() : categories;
-    std::unique_ptr<bool[]> member(new bool[numbers.size()]);
+    ListScratch own;
+    bool* member = (scratch != nullptr ? scratch : &own)->Flags(numbers.size());
     std::shared_lock lock(mu_);
-    index_.protected_now.ContainsMany(numbers, member.get());
+    index_.protected_now.ContainsMany(numbers, member, scratch);
     for (std::size_t i = 0; i < numbers.size(); ++i) {
       ListAnswer& a = out[i];
       a = ListAnswer();

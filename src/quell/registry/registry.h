@@ -53,6 +53,8 @@ class Store;
 
 namespace quell::registry {
 
+class ListScratch;  // number_set.h
+
 inline constexpr std::string_view kSchemaModule = "registry";
 
 // How a change reached the register.
@@ -258,9 +260,10 @@ class Registry {
 
   // Answers for a whole list at once (a scrub), for an organisation calling in
   // `categories` (bit per Category; 0 = every category) at `at`. Sorted input
-  // is fastest. out[i] answers numbers[i].
+  // is fastest. out[i] answers numbers[i]. `scratch` (optional): working
+  // memory kept by a caller that checks list after list.
   virtual void CheckList(int64_t org_id, uint16_t categories, std::span<const uint64_t> numbers,
-                         TimePoint at, ListAnswer* out) const = 0;
+                         TimePoint at, ListAnswer* out, ListScratch* scratch = nullptr) const = 0;
   // The numbers protected at `at` (a time near now) whose E.164 digits start
   // with `digits`, ascending, with their preferences; InvalidArgument when more
   // than kMaxSnapshotNumbers match (a longer prefix is needed).

@@ -22,7 +22,9 @@
 // id, time, organisation, counts and the SHA-256 of the list as uploaded, so a
 // business can prove it scrubbed and a regulator can check.
 //
-// Not thread-safe: one Scrubber per list.
+// Not thread-safe: one Scrubber per list. With `threads` > 1 it parses, checks
+// and formats each batch of lines in that many parts at once (the command line
+// uses every core; a server, busy with other requests, one).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +45,8 @@ namespace quell::registry {
 
 class Scrubber {
  public:
-  Scrubber(Registry& registry, const NumberPlan& plan, int64_t org_id, TimePoint at);
+  Scrubber(Registry& registry, const NumberPlan& plan, int64_t org_id, TimePoint at,
+           int threads = 1);
   ~Scrubber();
   Scrubber(const Scrubber&) = delete;
   Scrubber& operator=(const Scrubber&) = delete;
