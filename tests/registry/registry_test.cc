@@ -341,6 +341,38 @@ TEST_F(RegistryTest, ExemptionsLiftProtectionForTheirOrganisationOnly) {
   EXPECT_EQ(registry_->RevokeExemption(kOrg, added.id).code(), StatusCode::kNotFound);
 }
 
+TEST_F(RegistryTest, RegisteringAgainNeverRestartsProtection) {
+  // Another process (the command line) registered the number long ago; this
+  // registry has not synced. Registering it here, and many times at once, finds
+  // it registered: protection is not restarted and the feed gets no new change.
+  QUELL_ASSERT_OK_AND_ASSIGN(auto cli, Registry::Open(*store_, clock_, Options{}));
+  const TimePoint long_ago = clock_.Now() - hours(24 * 100);
+  QUELL_ASSERT_OK(cli->Register(
+      {.number = Num("13800138000"), .channel = Channel::kImport, .registered_at = long_ago}));
+  auto again = registry_->Register({.number = Num("13800138000"), .verification = "sms"});
+  QUELL_ASSERT_OK(again.status());
+  EXPECT_TRUE(again->unchanged);
+  EXPECT_EQ(again->at, long_ago);
+  std::vector<std::thread> threads;
+  std::atomic<int> restarted{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = registry_->Register({.number = Num("13900139000"), .verification = "sms"});
+        auto o = registry_->Register({.number = Num("13800138000"), .verification = "sms"});
+        if (!o || !o->unchanged) ++restarted;
+        if (!r) ++restarted;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(restarted.load(), 0);
+  QUELL_ASSERT_OK_AND_ASSIGN(ChangePage page, registry_->Changes(0, 10000));
+  EXPECT_EQ(page.changes.size(), 2u) << "one registration each";
+  EXPECT_TRUE(
+      registry_->IsProtected(Num("13800138000").compact(), Category::kFinance, clock_.Now()));
+}
+
 TEST_F(RegistryTest, ConcurrentRegistrationsShareCommitsAndAllLand) {
   constexpr int kThreads = 8, kEach = 40;
   std::vector<std::thread> threads;

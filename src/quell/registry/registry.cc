@@ -1,5 +1,6 @@
 #include "quell/registry/registry.h"
 
+#include <absl/container/flat_hash_set.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -678,6 +679,11 @@ class RegistryImpl final : public Registry {
 
   Status Sync() override {
     std::lock_guard sync(sync_mu_);
+    return SyncLocked();
+  }
+
+  // Sync's work; the caller holds sync_mu_.
+  Status SyncLocked() {
     int64_t from;
     {
       std::shared_lock lock(mu_);
@@ -809,9 +815,15 @@ class RegistryImpl final : public Registry {
     return std::optional<Registration>(std::move(r));
   }
 
-  Result<Change> RegisterIn(store::Transaction& tx, const RegisterRequest& r) {
+  // `known_new`: the caller knows the number is not registered now (no need to
+  // read its current registration).
+  Result<Change> RegisterIn(store::Transaction& tx, const RegisterRequest& r,
+                            bool known_new = false) {
     QUELL_RETURN_IF_ERROR(Validate(r));
-    QUELL_ASSIGN_OR_RETURN(auto cur, CurrentIn(tx, r.number));
+    std::optional<Registration> cur;
+    if (!known_new) {
+      QUELL_ASSIGN_OR_RETURN(cur, CurrentIn(tx, r.number));
+    }
     if (cur && cur->registered) {
       if (cur->preferences == r.preferences) {
         Change c = MakeChange(r.number, ChangeKind::kRegister, cur->channel, cur->verification,
@@ -860,12 +872,22 @@ class RegistryImpl final : public Registry {
 
   // Commits `batch` in one transaction and fills each waiter's result (done is
   // set under group_mu_ by the caller's loop).
+  // One transaction for a group of registrations. Inside it (SQLite's write
+  // lock held, so no other process commits meanwhile; a PostgreSQL backend
+  // would need a lock on dnc_history for this) the index is brought up to date
+  // first: then a number the index does not hold is not registered, and
+  // its registration is two statements instead of three. The group's changes go
+  // into the index directly after the commit (sync_mu_ held throughout, so no
+  // Sync applies a later change before them).
   void CommitGroup(const std::vector<GroupWaiter*>& batch) {
     std::vector<Result<Change>> results;
     results.reserve(batch.size());
     Status failed;
+    std::unique_lock sync(sync_mu_);
     auto tx = store_.Begin();
     if (!tx) failed = tx.status();
+    if (failed.ok()) failed = SyncLocked();
+    absl::flat_hash_set<uint64_t> seen;  // numbers registered earlier in this group
     for (GroupWaiter* w : batch) {
       if (!failed.ok()) break;
       Status valid = Validate(*w->request);
@@ -873,7 +895,13 @@ class RegistryImpl final : public Registry {
         results.emplace_back(std::move(valid));
         continue;
       }
-      auto c = RegisterIn(**tx, *w->request);
+      const uint64_t n = w->request->number.compact();
+      bool known_new = false;
+      if (seen.insert(n).second) {
+        std::shared_lock lock(mu_);
+        known_new = !index_.protected_now.Contains(n) && !index_.pending.contains(n);
+      }
+      auto c = RegisterIn(**tx, *w->request, known_new);
       if (!c) {
         failed = c.status();
         break;
@@ -881,7 +909,13 @@ class RegistryImpl final : public Registry {
       results.push_back(std::move(c));
     }
     if (failed.ok()) failed = (*tx)->Commit();
-    if (failed.ok()) failed = Sync();
+    if (failed.ok()) {
+      std::unique_lock lock(mu_);
+      for (const Result<Change>& c : results) {
+        if (c.has_value() && !c->unchanged) index_.Apply(*c);
+      }
+    }
+    sync.unlock();
     std::lock_guard lock(group_mu_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->result = failed.ok() ? std::move(results[i]) : Result<Change>(failed);
