@@ -196,6 +196,37 @@ TEST_F(ReputationTest, EvidenceFromOtherDomainsCountsOncePerRef) {
   EXPECT_NEAR(items[0].weight, 1.0, 1e-6);
 }
 
+TEST_F(ReputationTest, TheOfflineRecorderMergesUpdatesOfAFinding) {
+  // `quell ingest` republishes a finding each time it grows; the recorder keeps
+  // what the store's upsert would (highest strength and time, latest detail)
+  // and writes one row.
+  const uint64_t n = N("13800138000");
+  QUELL_ASSERT_OK_AND_ASSIGN(auto recorder, EvidenceRecorder::Open(*store_, clock_));
+  const int64_t now_us = ToUnixMillis(clock_.Now()) * 1000;
+  events::Evidence e{.number = n,
+                     .source = events::EvidenceSource::kFinding,
+                     .kind = NuisanceKind::kRobocall,
+                     .ref = "13800138000:robocall:1"};
+  for (int i = 0; i < 300; ++i) {
+    e.strength = i == 150 ? 3 : 1;
+    e.time_us = now_us - (i == 299 ? 3'600'000'000 : (300 - i) * 1'000'000);
+    e.detail = "update " + std::to_string(i);
+    recorder->Publish(e);
+  }
+  e.ref = "13800138000:robocall:2";  // another finding
+  recorder->Publish(e);
+  QUELL_ASSERT_OK(recorder->Flush());
+  EXPECT_EQ(recorder->written(), 2);
+  QUELL_ASSERT_OK_AND_ASSIGN(auto rows,
+                             store_->Query("SELECT strength, at_ms, detail FROM rep_evidence "
+                                           "WHERE ref = '13800138000:robocall:1'",
+                                           {}));
+  ASSERT_EQ(rows.rows.size(), 1u);
+  EXPECT_EQ(rows.rows[0].Double(0), 3.0);
+  EXPECT_EQ(rows.rows[0].Int(1), (now_us - 2'000'000) / 1000) << "the latest time, not the last";
+  EXPECT_EQ(rows.rows[0].Text(2), "update 299");
+}
+
 TEST_F(ReputationTest, ComplaintReportsCountAsReportsWeightedByReliability) {
   const uint64_t n = N("13800138000");
   for (int i = 0; i < 4; ++i) {

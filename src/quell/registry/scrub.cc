@@ -183,18 +183,13 @@ struct Scrubber::Impl {
       QUELL_ASSIGN_OR_RETURN(since, registry.ProtectedSince(wanted));
       std::sort(since.begin(), since.end());
     }
-    // Each part writes its rows into its own buffer; answers[first[p]] is the
-    // answer of the part's first valid entry.
+    // Each part writes its rows into its own buffer; a part's first valid entry
+    // is answered by answers[valid entries before the part].
     parts.resize(threads);
-    std::vector<std::size_t> first(threads + 1, 0);
-    InParts(entries.size(), [&](std::size_t b, std::size_t e, std::size_t p) {
-      std::size_t valid = 0;
-      for (std::size_t i = b; i < e; ++i) valid += entries[i].number != 0 ? 1 : 0;
-      first[p + 1] = valid;
-    });
-    InParts(entries.size(), [&](std::size_t b, std::size_t e, std::size_t p) {
-      std::size_t k = 0;
-      for (std::size_t q = 0; q <= p; ++q) k += first[q];
+    InParts(entries.size(), [this](std::size_t b, std::size_t e, std::size_t p) {
+      const auto k = static_cast<std::size_t>(std::count_if(
+          entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(b),
+          [](const Entry& x) { return x.number != 0; }));
       parts[p].counts = ScrubCounts();
       parts[p].rows.clear();
       Format(b, e, k, &parts[p]);

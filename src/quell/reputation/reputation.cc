@@ -698,7 +698,11 @@ class ReputationImpl final : public Reputation {
   std::thread writer_;
 };
 
-// The recorder of offline tools: evidence rows only, in batches.
+// The recorder of offline tools: evidence rows only, in batches. A finding is
+// published again each time it grows (a campaign's finding hundreds of times in
+// a day's file), always under one (source, ref); the recorder merges them in
+// memory as StoreEvidence's upsert would (strength and time the highest, the
+// latest detail), so a row is written once per batch instead of once per update.
 class EvidenceRecorderImpl final : public EvidenceRecorder {
  public:
   EvidenceRecorderImpl(store::Store& store, Clock& clock) : store_(store), clock_(clock) {}
@@ -706,8 +710,18 @@ class EvidenceRecorderImpl final : public EvidenceRecorder {
 
   void Publish(const events::Evidence& evidence) override {
     std::lock_guard lock(mu_);
-    pending_.push_back(evidence);
-    if (pending_.size() >= kBatch) WriteLocked();
+    auto [it, added] = index_.try_emplace(Key(evidence), pending_.size());
+    if (added) {
+      pending_.push_back(evidence);
+    } else {
+      events::Evidence& merged = pending_[it->second];
+      const double strength = std::max(merged.strength, evidence.strength);
+      const int64_t time_us = std::max(merged.time_us, evidence.time_us);
+      merged = evidence;
+      merged.strength = strength;
+      merged.time_us = time_us;
+    }
+    if (pending_.size() >= kRecorderBatch) WriteLocked();
   }
 
   Status Flush() override {
@@ -735,12 +749,21 @@ class EvidenceRecorderImpl final : public EvidenceRecorder {
       if (last_error_.ok()) last_error_ = s;
     }
     pending_.clear();
+    index_.clear();
   }
+
+  static std::string Key(const events::Evidence& e) {
+    return std::string(events::Name(e.source)) + '\n' + e.ref;
+  }
+
+  // Distinct rows held before a write (one transaction).
+  static constexpr std::size_t kRecorderBatch = 8192;
 
   store::Store& store_;
   Clock& clock_;
   mutable std::mutex mu_;
   std::vector<events::Evidence> pending_;
+  absl::flat_hash_map<std::string, std::size_t> index_;  // Key -> position in pending_
   int64_t written_ = 0;
   Status last_error_;
 };

@@ -182,8 +182,10 @@ class EvidenceRecorder : public events::EvidenceSink {
   // Migrates the reputation schema. `store` and `clock` must outlive it.
   static Result<std::unique_ptr<EvidenceRecorder>> Open(store::Store& store, Clock& clock);
   ~EvidenceRecorder() override = default;
-  // Publish batches (synchronously, 512 rows a transaction); Flush writes the
-  // rest and returns the first write error since the start, if any.
+  // Publish merges what arrives under one (source, ref) — a finding republished
+  // as it grows — as the store's upsert would, and writes synchronously every
+  // 8,192 distinct rows (one transaction); Flush writes the rest and returns the
+  // first write error since the start, if any. written(): rows written.
   virtual Status Flush() = 0;
   virtual int64_t written() const = 0;
 };
