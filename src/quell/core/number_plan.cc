@@ -272,10 +272,6 @@ NumberInfo NumberPlan::Classify(uint64_t compact) const {
   return first;
 }
 
-}  // namespace quell
-
-namespace quell {
-
 Status NumberPlan::SaveCache(const std::string& path) const {
   const std::string identity = LibraryIdentity();
   if (identity.empty()) return Status::Ok();
