@@ -303,7 +303,9 @@ int Serve(const ServeFlags& flags) {
   }
   auto findings = detect::FindingStore::Open(**store, Clock::Real(), 65536, &evidence);
   if (!findings) return fail(findings.status());
-  const NumberPlan detect_plan(env->region);
+  // Both numbering plans start from the cache the last run (or a bulk command) left.
+  NumberPlan detect_plan(env->region);
+  WarmPlan(detect_plan, *env);
   detect::Engine detector(detect_plan, *detect_config, findings->get());
   // Traceback through carriers, and their scorecards from the screened calls.
   auto traceback_options = TracebackOptionsFrom(*env);
@@ -349,6 +351,7 @@ int Serve(const ServeFlags& flags) {
   auto screening = OpenScreen(*screen_config, *shaken, **accounts, dnc->get(), Clock::Real(),
                               &call_events, &detector, reputation->get(), sanctions->get());
   if (!screening) return fail(screening.status());
+  WarmPlan(*screening->plan, *env);
   // Re-reads [screen] from the configuration file; the old policy stays on error.
   auto reload_screen = [&flags, &screening]() -> Status {
     QUELL_ASSIGN_OR_RETURN(Environment e, LoadEnvironment(flags.common));
@@ -533,6 +536,7 @@ int Serve(const ServeFlags& flags) {
   if (Status s = (*dnc)->Maintain(/*force_snapshot=*/true); !s.ok()) {
     spdlog::warn("dnc: snapshot at shutdown: {}", s.message());
   }
+  KeepPlan(*screening->plan, *env);  // the call set-up plan's blocks, for the next start
   spdlog::info("quell stopped");
   return kExitOk;
 }
