@@ -870,15 +870,13 @@ class RegistryImpl final : public Registry {
     bool done = false;
   };
 
-  // Commits `batch` in one transaction and fills each waiter's result (done is
-  // set under group_mu_ by the caller's loop).
-  // One transaction for a group of registrations. Inside it (SQLite's write
-  // lock held, so no other process commits meanwhile; a PostgreSQL backend
-  // would need a lock on dnc_history for this) the index is brought up to date
-  // first: then a number the index does not hold is not registered, and
-  // its registration is two statements instead of three. The group's changes go
-  // into the index directly after the commit (sync_mu_ held throughout, so no
-  // Sync applies a later change before them).
+  // Commits `batch` in one transaction and fills each waiter's result. Inside
+  // the transaction (SQLite's write lock held, so no other process commits
+  // meanwhile; a PostgreSQL backend would need a lock on dnc_history for this)
+  // the index is brought up to date first: then a number the index does not
+  // hold is not registered, and its registration is two statements instead of
+  // three. The group's changes go into the index directly after the commit
+  // (sync_mu_ held throughout, so no Sync applies a later change before them).
   void CommitGroup(const std::vector<GroupWaiter*>& batch) {
     std::vector<Result<Change>> results;
     results.reserve(batch.size());
