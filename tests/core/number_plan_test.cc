@@ -1,6 +1,6 @@
 #include "quell/core/number_plan.h"
 
-#include "quell/core/internal/block_cache.h"
+#include "quell/core/digits.h"
 
 #include <unistd.h>
 
@@ -18,24 +18,23 @@
 namespace quell {
 namespace {
 
-TEST(BlockCache, DigitCountAtEveryPowerOfTen) {
-  using internal::BlockCache;
-  EXPECT_EQ(BlockCache::DigitCount(0), 1);
-  EXPECT_EQ(BlockCache::DigitCount(UINT64_MAX), 20);
+TEST(Digits, CountAtEveryPowerOfTen) {
+  EXPECT_EQ(DigitCount(0), 1);
+  EXPECT_EQ(DigitCount(UINT64_MAX), 20);
   uint64_t p = 1;
   for (int digits = 1; digits <= 19; ++digits, p *= 10) {
     SCOPED_TRACE(p);
-    EXPECT_EQ(BlockCache::DigitCount(p), digits);
-    EXPECT_EQ(BlockCache::DigitCount(p * 10 - 1), digits);
+    EXPECT_EQ(DigitCount(p), digits);
+    EXPECT_EQ(DigitCount(p * 10 - 1), digits);
     if (p > 1) {
-      EXPECT_EQ(BlockCache::DigitCount(p - 1), digits - 1);
+      EXPECT_EQ(DigitCount(p - 1), digits - 1);
     }
-    EXPECT_EQ(BlockCache::Pow10(digits - 1), p);
+    EXPECT_EQ(Pow10(digits - 1), p);
   }
   std::mt19937_64 rng(7);
   for (int i = 0; i < 100000; ++i) {
     const uint64_t v = rng() >> (rng() % 64);
-    ASSERT_EQ(BlockCache::DigitCount(v), static_cast<int>(std::to_string(v).size())) << v;
+    ASSERT_EQ(DigitCount(v), static_cast<int>(std::to_string(v).size())) << v;
   }
 }
 

@@ -73,7 +73,7 @@ uint64_t WithCountryCode(int cc, std::string_view national) {
   if (national.empty() || national.size() > 15 || national[0] == '0') return 0;
   uint64_t v = static_cast<uint64_t>(cc);
   for (char c : national) v = v * 10 + static_cast<uint64_t>(c - '0');
-  return v != 0 && BlockCache::DigitCount(v) <= 15 ? v : 0;
+  return v != 0 && DigitCount(v) <= 15 ? v : 0;
 }
 
 // Which libphonenumber the verdicts come from: its shared library's path, size

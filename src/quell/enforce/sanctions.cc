@@ -20,11 +20,9 @@ namespace quell::enforce {
 namespace {
 
 using Json = nlohmann::json;
-using internal::Digits;
 using internal::kMaxRangeDigits;
 using internal::kMinRangeDigits;
 using internal::kNoEnd;
-using internal::kPow10;
 using IndexEntry = internal::SanctionIndex::Entry;
 
 using internal::kMigrations;
@@ -141,7 +139,7 @@ Status CheckNumbers(const std::vector<uint64_t>& numbers, const std::vector<uint
     }
   }
   for (uint64_t r : ranges) {
-    const int d = Digits(r);
+    const int d = DigitCount(r);
     if (r == 0 || d < kMinRangeDigits || d > kMaxRangeDigits) {
       return InvalidArgument("ranges: '+" + std::to_string(r) + "' must be a prefix of " +
                              std::to_string(kMinRangeDigits) + ".." +
@@ -246,10 +244,10 @@ SanctionState Sanction::StateAt(TimePoint now) const {
 
 bool Sanction::Covers(uint64_t number) const {
   if (std::binary_search(numbers.begin(), numbers.end(), number)) return true;
-  const int d = Digits(number);
+  const int d = DigitCount(number);
   for (uint64_t r : ranges) {
-    const int rd = Digits(r);
-    if (rd < d && number / kPow10[d - rd] == r) return true;
+    const int rd = DigitCount(r);
+    if (rd < d && number / Pow10(d - rd) == r) return true;
   }
   return false;
 }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "quell/core/digits.h"
 #include "quell/registry/internal/index.h"
 #include "quell/store/store.h"
 
@@ -268,15 +269,6 @@ Result<Change> ChangeFromRow(const store::Row& row) {
   c.preferences.categories = static_cast<uint16_t>(row.Int(8));
   c.preferences.allowed_hours = static_cast<uint32_t>(row.Int(9));
   return c;
-}
-
-int DigitCount(uint64_t v) {
-  int n = 0;
-  do {
-    ++n;
-    v /= 10;
-  } while (v != 0);
-  return n;
 }
 
 uint16_t AllCategoryBits() { return static_cast<uint16_t>((1u << Categories().size()) - 1); }

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -20,6 +19,7 @@
 #include <new>
 #include <optional>
 
+#include "quell/core/digits.h"
 #include "quell/core/internal/record_table.h"
 
 namespace quell::internal {
@@ -43,16 +43,6 @@ class BlockCache {
     table_ = static_cast<std::atomic<uint64_t>*>(p);
     for (std::size_t i = 0; i < n; ++i) new (&table_[i]) std::atomic<uint64_t>(0);
   }
-
-  // Decimal digits of v (1 for 0): a guess from the bit width, corrected by
-  // one comparison (no division, no loop).
-  static int DigitCount(uint64_t v) {
-    const uint64_t w = v | 1;                            // the same digits, and 0 counts as one
-    const int guess = (std::bit_width(w) * 1233) >> 12;  // 1233 / 4096 ~ log10(2)
-    return guess + (w >= Pow10(guess) ? 1 : 0);
-  }
-
-  static constexpr uint64_t Pow10(int n) { return kPow10[static_cast<std::size_t>(n)]; }
 
   // The block key of a number of at most 15 digits: its length and first
   // kBlockDigits digits (all of them for shorter numbers). Sets *length.
@@ -111,12 +101,6 @@ class BlockCache {
 
  private:
   static constexpr std::size_t kBucketSlots = 8;
-  static constexpr std::array<uint64_t, 20> kPow10 = [] {
-    std::array<uint64_t, 20> p{};
-    p[0] = 1;
-    for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
-    return p;
-  }();
   static constexpr uint64_t kFilled = 1ULL << 63;
 
   std::atomic<uint64_t>* Bucket(uint64_t key) const {

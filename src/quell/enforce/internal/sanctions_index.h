@@ -10,33 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "quell/core/digits.h"
 #include "quell/enforce/sanctions.h"
 
 namespace quell::enforce::internal {
-
-inline constexpr std::array<uint64_t, 16> kPow10 = {1ULL,
-                                                    10ULL,
-                                                    100ULL,
-                                                    1000ULL,
-                                                    10000ULL,
-                                                    100000ULL,
-                                                    1000000ULL,
-                                                    10000000ULL,
-                                                    100000000ULL,
-                                                    1000000000ULL,
-                                                    10000000000ULL,
-                                                    100000000000ULL,
-                                                    1000000000000ULL,
-                                                    10000000000000ULL,
-                                                    100000000000000ULL,
-                                                    1000000000000000ULL};
-
-// Decimal digits of `n` (1..16).
-inline int Digits(uint64_t n) {
-  int d = 1;
-  while (d < 16 && n >= kPow10[d]) ++d;
-  return d;
-}
 
 inline constexpr int kMinRangeDigits = 6;
 inline constexpr int kMaxRangeDigits = 14;
@@ -61,7 +38,7 @@ class SanctionIndex {
   void Add(uint64_t key, bool is_range, const Entry& e) {
     if (is_range) {
       ranges_[key].push_back(e);
-      ++range_digits_[Digits(key)];
+      ++range_digits_[DigitCount(key)];
     } else {
       numbers_[key].push_back(e);
     }
@@ -78,7 +55,7 @@ class SanctionIndex {
             v.end());
     const bool removed = v.size() != before;
     if (v.empty()) map.erase(it);
-    if (removed && is_range) --range_digits_[Digits(key)];
+    if (removed && is_range) --range_digits_[DigitCount(key)];
     return removed;
   }
 
@@ -90,12 +67,12 @@ class SanctionIndex {
       for (const Entry& e : it->second) f(e);
     }
     if (ranges_.empty()) return;
-    const int d = Digits(number);
+    const int d = DigitCount(number);
     for (int len = kMinRangeDigits; len < d && len <= kMaxRangeDigits; ++len) {
       if (range_digits_[len] == 0) continue;
       // Keyed by the prefix's value: a prefix of L digits (E.164 has no leading
       // zero) is unique among prefixes of every length.
-      if (auto it = ranges_.find(number / kPow10[d - len]); it != ranges_.end()) {
+      if (auto it = ranges_.find(number / Pow10(d - len)); it != ranges_.end()) {
         for (const Entry& e : it->second) f(e);
       }
     }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "quell/core/digits.h"
 #include "quell/sim/internal/rng.h"
 
 namespace quell::sim::internal {
@@ -58,12 +59,6 @@ int64_t Inverse(int64_t a, int64_t m) {
 }
 
 const int kSegmentInverse = static_cast<int>(Inverse(kSegmentMultiplier, 10'000));
-
-uint64_t Pow10(int n) {
-  uint64_t v = 1;
-  while (n-- > 0) v *= 10;
-  return v;
-}
 
 uint64_t ParseUint(std::string_view s) {
   uint64_t v = 0;
