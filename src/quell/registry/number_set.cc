@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace quell::registry {
@@ -182,8 +183,8 @@ void NumberSet::ContainsMany(std::span<const uint64_t> numbers, bool* out,
   if (numbers.size() >= 4096) {
     // A long list is checked in ascending order: each bitmap container is
     // loaded once for all the list's numbers in it, instead of once per number.
-    ListScratch own;
-    ListScratch::Impl& memory = scratch != nullptr ? *scratch->impl_ : *own.impl_;
+    std::optional<ListScratch> own;  // only when the caller keeps none
+    ListScratch::Impl& memory = scratch != nullptr ? *scratch->impl_ : *own.emplace().impl_;
     std::vector<Keyed>& sorted = memory.sorted;
     std::vector<Keyed>& tmp = memory.tmp;
     sorted.resize(numbers.size());

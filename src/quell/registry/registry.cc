@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 
 #include "quell/core/digits.h"
@@ -516,8 +517,8 @@ class RegistryImpl final : public Registry {
                  TimePoint at, ListAnswer* out, ListScratch* scratch) const override {
     const int64_t at_ms = ToUnixMillis(at);
     const uint16_t wanted = categories == 0 ? AllCategoryBits() : categories;
-    ListScratch own;
-    bool* member = (scratch != nullptr ? scratch : &own)->Flags(numbers.size());
+    std::optional<ListScratch> own;  // only when the caller keeps none
+    bool* member = (scratch != nullptr ? scratch : &own.emplace())->Flags(numbers.size());
     std::shared_lock lock(mu_);
     index_.protected_now.ContainsMany(numbers, member, scratch);
     for (std::size_t i = 0; i < numbers.size(); ++i) {
